@@ -1,0 +1,286 @@
+//! ASTs → IR graph.
+//!
+//! Names that do not resolve are reported by `analysis::resolve`; here they
+//! simply produce no edge, so a half-written project still yields a graph for
+//! the checks, the outline and `callflow graph`.
+
+use super::{Action, Edge, FlowInfo, Ir, MenuAction, Node, NodeId, StateInfo};
+use crate::ast::{self, Ast, Item, MenuKey, Outcome, RedirectTarget, StateBody, Stmt, StmtKind, Target};
+use crate::span::{FileId, Span};
+use std::collections::HashMap;
+
+/// Build the IR of a project. The first definition of a duplicated name wins.
+pub fn build(asts: &[(FileId, Ast)]) -> Ir {
+    let mut b = Builder::default();
+    let states: Vec<&ast::State> = items(asts)
+        .filter_map(|i| match i {
+            Item::State(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    for s in &states {
+        b.state_index.entry(s.name.text.clone()).or_insert(b.ir.states.len());
+        b.ir.states.push(StateInfo {
+            name: s.name.clone(),
+            entry: NodeId::end(),
+            is_menu: matches!(s.body, StateBody::Menu(_)),
+            span: s.span,
+            close: s.close,
+        });
+    }
+    for (index, s) in states.iter().enumerate() {
+        let entry = b.state(index, s);
+        if let Some(info) = b.ir.states.get_mut(index) {
+            info.entry = entry;
+        }
+    }
+    for flow in items(asts).filter_map(|i| match i {
+        Item::Flow(f) => Some(f),
+        _ => None,
+    }) {
+        let index = b.ir.flows.len();
+        let entry = b.ir.graph.add_node(Node { action: Action::FlowEntry { flow: index }, state: None, span: flow.name.span });
+        b.flow_index.entry(flow.name.text.clone()).or_insert(entry);
+        if let Some(start) = &flow.start {
+            b.to_state.push((entry, Edge::Next, start.text.clone()));
+        }
+        b.ir.flows.push(FlowInfo { flow: flow.clone(), entry });
+    }
+    b.resolve_edges();
+    b.ir
+}
+
+fn items(asts: &[(FileId, Ast)]) -> impl Iterator<Item = &Item> {
+    asts.iter().flat_map(|(_, ast)| ast.items.iter())
+}
+
+#[derive(Default)]
+struct Builder {
+    ir: Ir,
+    state_index: HashMap<String, usize>,
+    flow_index: HashMap<String, NodeId>,
+    /// Edges to states by name, added once every state has its entry node.
+    to_state: Vec<(NodeId, Edge, String)>,
+    to_flow: Vec<(NodeId, String)>,
+}
+
+/// Edges still waiting for the node that follows.
+type Exits = Vec<(NodeId, Edge)>;
+
+impl Builder {
+    fn node(&mut self, action: Action, state: usize, span: Span, incoming: Exits) -> NodeId {
+        let id = self.ir.graph.add_node(Node { action, state: Some(state), span });
+        for (from, edge) in incoming {
+            self.ir.graph.add_edge(from, id, edge);
+        }
+        id
+    }
+
+    /// Lower one state; returns its entry node.
+    fn state(&mut self, index: usize, s: &ast::State) -> NodeId {
+        let first = NodeId::new(self.ir.graph.node_count());
+        match &s.body {
+            StateBody::Step(body) => {
+                let exits = self.block(body, index, Vec::new());
+                // An empty step, or control running off its end, meets an End node.
+                if !exits.is_empty() || self.ir.graph.node_count() == first.index() {
+                    self.node(Action::End, index, s.close, exits);
+                }
+            }
+            StateBody::Menu(menu) => self.menu(index, s, menu),
+        }
+        first
+    }
+
+    fn block(&mut self, stmts: &[Stmt], state: usize, mut exits: Exits) -> Exits {
+        for stmt in stmts {
+            exits = self.stmt(stmt, state, exits);
+        }
+        exits
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, state: usize, incoming: Exits) -> Exits {
+        let span = stmt.span;
+        let simple = |b: &mut Self, action: Action| vec![(b.node(action, state, span, incoming.clone()), Edge::Next)];
+        match &stmt.kind {
+            StmtKind::Say(say) => simple(self, Action::Say(say.clone())),
+            StmtKind::Play { source, repeat } => {
+                simple(self, Action::Play { source: source.clone(), repeat: repeat.as_ref().map(|r| r.value) })
+            }
+            StmtKind::Pause(d) => simple(self, Action::Pause { ms: d.value }),
+            StmtKind::StartRecording => simple(self, Action::StartRecording),
+            StmtKind::StopRecording => simple(self, Action::StopRecording),
+            StmtKind::Set { var, value } => simple(self, Action::Set { var: var.clone(), value: value.clone() }),
+            StmtKind::Error => simple(self, Action::Invalid),
+            StmtKind::Collect(c) => {
+                let n = self.node(Action::Collect(c.clone()), state, span, incoming);
+                self.route(n, &c.outcomes);
+                vec![(n, Edge::Next)]
+            }
+            StmtKind::Record(r) => {
+                let n = self.node(Action::Record(r.clone()), state, span, incoming);
+                self.route(n, &r.outcomes);
+                vec![(n, Edge::Next)]
+            }
+            StmtKind::Dial(d) => {
+                let n = self.node(Action::Dial(d.clone()), state, span, incoming);
+                self.route(n, &d.outcomes);
+                // Failures nobody routed go on to the next statement; an
+                // answered call nobody routed ends with the bridged call.
+                [Outcome::Busy, Outcome::NoAnswer, Outcome::Failed]
+                    .into_iter()
+                    .filter(|o| !d.outcomes.iter().any(|h| h.outcome.value == *o))
+                    .map(|o| (n, outcome_edge(o)))
+                    .collect()
+            }
+            StmtKind::Enqueue { queue, hold_music } => {
+                self.node(Action::Enqueue { queue: queue.clone(), hold_music: hold_music.clone() }, state, span, incoming);
+                Vec::new()
+            }
+            StmtKind::Dequeue { queue, number } => {
+                self.node(Action::Dequeue { queue: queue.clone(), number: number.clone() }, state, span, incoming);
+                Vec::new()
+            }
+            StmtKind::Park { intro, hold, max } => {
+                let action = Action::Park { intro: intro.clone(), hold: hold.clone(), max_ms: max.as_ref().map(|m| m.value) };
+                self.node(action, state, span, incoming);
+                Vec::new()
+            }
+            StmtKind::Conference(c) => {
+                self.node(Action::Conference(c.clone()), state, span, incoming);
+                Vec::new()
+            }
+            StmtKind::Stream { url, max_duration } => {
+                let action = Action::Stream { url: url.clone(), max_ms: max_duration.as_ref().map(|m| m.value) };
+                self.node(action, state, span, incoming);
+                Vec::new()
+            }
+            StmtKind::Redirect(RedirectTarget::Url(url)) => {
+                self.node(Action::RedirectUrl(url.clone()), state, span, incoming);
+                Vec::new()
+            }
+            StmtKind::Redirect(RedirectTarget::Flow(name)) => {
+                let n = self.node(Action::RedirectFlow(name.clone()), state, span, incoming);
+                self.to_flow.push((n, name.text.clone()));
+                Vec::new()
+            }
+            StmtKind::Reject(reason) => {
+                self.node(Action::Reject(reason.as_ref().map(|r| r.value)), state, span, incoming);
+                Vec::new()
+            }
+            StmtKind::Hangup => {
+                self.node(Action::Hangup { implicit: false }, state, span, incoming);
+                Vec::new()
+            }
+            StmtKind::Goto(target) => {
+                let n = self.node(Action::Goto(target.clone()), state, span, incoming);
+                self.to_state.push((n, Edge::Next, target.text.clone()));
+                Vec::new()
+            }
+            StmtKind::If(i) => {
+                let n = self.node(Action::Branch(i.cond.clone()), state, span, incoming);
+                let mut exits = self.block(&i.then, state, vec![(n, Edge::True)]);
+                match &i.otherwise {
+                    Some(otherwise) => exits.extend(self.block(otherwise, state, vec![(n, Edge::False)])),
+                    None => exits.push((n, Edge::False)),
+                }
+                exits
+            }
+        }
+    }
+
+    fn route(&mut self, from: NodeId, outcomes: &[ast::OnOutcome]) {
+        for o in outcomes {
+            self.to_state.push((from, outcome_edge(o.outcome.value), o.target.text.clone()));
+        }
+    }
+
+    fn menu(&mut self, index: usize, s: &ast::State, menu: &ast::Menu) {
+        let mut keys: Vec<(char, Span)> = Vec::new();
+        for opt in &menu.options {
+            if let MenuKey::Digit(lit) = &opt.key {
+                if let Some(k) = single_key(lit) {
+                    if !keys.iter().any(|(seen, _)| *seen == k) {
+                        keys.push((k, opt.span));
+                    }
+                }
+            }
+        }
+        let action = MenuAction {
+            prompt: menu.prompt.clone(),
+            retries: menu.retries.as_ref().map(|r| r.value),
+            input_timeout_ms: menu.input_timeout.as_ref().map(|t| t.value),
+            keys: keys.clone(),
+        };
+        let n = self.node(Action::Menu(action), index, s.name.span, Vec::new());
+        let find = |pred: fn(&MenuKey) -> bool| menu.options.iter().find(|o| pred(&o.key));
+        for (k, _) in &keys {
+            let opt = menu.options.iter().find(|o| matches!(&o.key, MenuKey::Digit(l) if single_key(l) == Some(*k)));
+            if let Some(opt) = opt {
+                self.menu_edge(n, Edge::Key(*k), &opt.target);
+            }
+        }
+        // An unrouted timeout or invalid entry plays the menu again (and the
+        // menu_outcomes check says so); an unrouted exhaustion hangs up.
+        for (edge, pred) in [
+            (Edge::Timeout, (|k: &MenuKey| matches!(k, MenuKey::Timeout(_))) as fn(&MenuKey) -> bool),
+            (Edge::Invalid, |k: &MenuKey| matches!(k, MenuKey::Invalid(_))),
+        ] {
+            match find(pred) {
+                Some(opt) => self.menu_edge(n, edge, &opt.target),
+                None => {
+                    self.ir.graph.add_edge(n, n, edge);
+                }
+            }
+        }
+        match find(|k| matches!(k, MenuKey::Exhausted(_))) {
+            Some(opt) => self.menu_edge(n, Edge::Exhausted, &opt.target),
+            None => {
+                self.node(Action::Hangup { implicit: true }, index, s.close, vec![(n, Edge::Exhausted)]);
+            }
+        }
+    }
+
+    fn menu_edge(&mut self, menu: NodeId, edge: Edge, target: &Target) {
+        match target {
+            Target::Repeat(_) => {
+                self.ir.graph.add_edge(menu, menu, edge);
+            }
+            Target::State(name) => self.to_state.push((menu, edge, name.text.clone())),
+        }
+    }
+
+    fn resolve_edges(&mut self) {
+        for (from, edge, name) in std::mem::take(&mut self.to_state) {
+            let entry = self.state_index.get(&name).and_then(|&i| self.ir.states.get(i)).map(|s| s.entry);
+            if let Some(entry) = entry {
+                self.ir.graph.add_edge(from, entry, edge);
+            }
+        }
+        for (from, name) in std::mem::take(&mut self.to_flow) {
+            if let Some(&entry) = self.flow_index.get(&name) {
+                self.ir.graph.add_edge(from, entry, Edge::Next);
+            }
+        }
+    }
+}
+
+fn outcome_edge(o: Outcome) -> Edge {
+    match o {
+        Outcome::Answered => Edge::Answered,
+        Outcome::Busy => Edge::Busy,
+        Outcome::NoAnswer => Edge::NoAnswer,
+        Outcome::Failed => Edge::Failed,
+        Outcome::Timeout => Edge::Timeout,
+    }
+}
+
+/// The key of a menu option when it is exactly one DTMF key.
+pub fn single_key(lit: &ast::StrLit) -> Option<char> {
+    let text = lit.as_plain()?;
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_digit() || c == '*' || c == '#' => Some(c),
+        _ => None,
+    }
+}

@@ -1,0 +1,93 @@
+//! A project: a root file and everything it imports, parsed, resolved, checked
+//! and lowered to the IR.
+//!
+//! Loading takes a `read` callback so that this crate stays pure: the CLI reads
+//! from disk, the LSP from its open documents, tests from strings.
+
+use crate::analysis::{literals, resolve, typeck};
+use crate::ast::Ast;
+use crate::checks::{self, Context};
+use crate::diagnostic::{self, Diagnostic};
+use crate::ir::{self, Ir};
+use crate::span::{FileId, SourceMap};
+use crate::syntax::{self, codes::IMPORT_NOT_FOUND};
+
+/// What `read` answers for an import: the file's canonical name and its text,
+/// or why it cannot be read.
+pub type ReadResult = Result<(String, String), String>;
+
+#[derive(Debug, Default)]
+pub struct Project {
+    pub sources: SourceMap,
+    pub asts: Vec<(FileId, Ast)>,
+    pub root: FileId,
+    /// Parse and import diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Project {
+    /// Parse `root_text` and, transitively, its imports. `read(importer, path)`
+    /// resolves `path` relative to the file named `importer`.
+    pub fn load(root_name: &str, root_text: &str, read: &mut dyn FnMut(&str, &str) -> ReadResult) -> Project {
+        let mut p = Project::default();
+        p.root = p.sources.add(root_name, root_text);
+        let mut queue = vec![p.root];
+        while let Some(file) = queue.pop() {
+            let Some(source) = p.sources.get(file) else { continue };
+            let (ast, mut diags) = syntax::parse(file, &source.text);
+            let importer = source.name.clone();
+            for import in ast.imports() {
+                let Some(path) = import.path.as_plain() else { continue };
+                match read(&importer, &path) {
+                    Ok((name, text)) => {
+                        if p.sources.find(&name).is_none() {
+                            queue.push(p.sources.add(name, text));
+                        }
+                    }
+                    Err(why) => diags.push(
+                        Diagnostic::new(&IMPORT_NOT_FOUND, format!("cannot import \"{path}\": {why}"))
+                            .primary(import.path.span, "imported here")
+                            .help("import paths are relative to the importing file"),
+                    ),
+                }
+            }
+            p.diagnostics.extend(diags);
+            p.asts.push((file, ast));
+        }
+        p.asts.sort_by_key(|(f, _)| *f);
+        p
+    }
+
+    /// A project of one file whose imports cannot be resolved.
+    pub fn single(name: &str, text: &str) -> Project {
+        Project::load(name, text, &mut |_, _| Err("imports are not available here".to_string()))
+    }
+}
+
+/// Everything `check` learns about a project.
+#[derive(Debug)]
+pub struct Analysis {
+    pub ir: Ir,
+    /// Every diagnostic of every stage, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolve, type-check, build the IR and run every flow check.
+pub fn analyze(project: &Project) -> Analysis {
+    let mut diags = project.diagnostics.clone();
+    resolve::resolve(&project.asts, project.root, &mut diags);
+    literals::check(&project.asts, &mut diags);
+    typeck::check(&project.asts, &mut diags);
+    let ir = ir::build::build(&project.asts);
+    let ctx = Context::new(&project.asts, &ir);
+    diags.extend(checks::run_all(&ctx));
+    diagnostic::sort_and_dedup(&mut diags);
+    Analysis { ir, diagnostics: diags }
+}
+
+/// Check one file's text on its own: the editor and test entry point.
+pub fn check_source(name: &str, text: &str) -> (Project, Analysis) {
+    let project = Project::single(name, text);
+    let analysis = analyze(&project);
+    (project, analysis)
+}

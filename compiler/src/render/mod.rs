@@ -1,0 +1,1 @@
+//! Turning diagnostics into text for people and machines. Being written.

@@ -1,0 +1,133 @@
+//! Source text → AST. Parsing never fails: it returns a tree of everything it
+//! could read plus diagnostics for everything it could not.
+
+pub mod codes;
+mod errors;
+mod grammar;
+mod lower;
+pub mod split;
+pub mod strings;
+
+pub use errors::{ITEMS, STATEMENTS};
+pub use grammar::{FlowParser, Rule};
+
+use crate::ast::Ast;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+use crate::suggest::did_you_mean;
+use codes::{SYNTAX_ERROR, UNCLOSED_BLOCK};
+use pest::Parser;
+
+/// Deeper nesting than this (parentheses, `if` blocks) is refused before pest
+/// or the lowering recurse into it, so hostile input cannot exhaust the stack.
+pub const MAX_NESTING: usize = 64;
+
+/// Parse one file. Each top-level item is parsed on its own (see `split`), so
+/// an error in one state leaves the others intact.
+pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut ast = Ast::default();
+    for chunk in split::split(text) {
+        let chunk_text = text.get(chunk.start..chunk.end).unwrap_or("");
+        let chunk_span = Span::new(file, chunk.start, chunk.end);
+        if let Some(d) = too_deep(chunk_text, chunk.start, file) {
+            diags.push(d);
+            continue;
+        }
+        if chunk.unclosed > 0 {
+            let at = chunk.open_brace.unwrap_or(chunk.start);
+            let end = chunk.end.saturating_sub(1).max(chunk.start);
+            diags.push(
+                Diagnostic::new(&UNCLOSED_BLOCK, "this `{` is never closed")
+                    .primary(Span::new(file, at, at + 1), "block opened here")
+                    .secondary(Span::new(file, end, end), "the item ends here without a `}`")
+                    .help("add the missing `}` on a line of its own"),
+            );
+        }
+        // Close what the chunk left open so its statements are still read.
+        let owned;
+        let parse_text = if chunk.unclosed > 0 {
+            owned = format!("{chunk_text}\n{}", "}\n".repeat(chunk.unclosed));
+            owned.as_str()
+        } else {
+            chunk_text
+        };
+        match FlowParser::parse(Rule::item_entry, parse_text) {
+            Ok(pairs) => {
+                let mut lower = lower::Lower { file, base: chunk.start, limit: chunk.end, diags: &mut diags };
+                for pair in pairs {
+                    if pair.as_rule() == Rule::EOI {
+                        continue;
+                    }
+                    if let Some(item) = lower.item(pair) {
+                        ast.items.push(item);
+                    }
+                }
+            }
+            Err(err) => diags.push(item_error(&err, chunk_text, chunk_span, chunk.unclosed > 0)),
+        }
+    }
+    (ast, diags.into_iter().filter(|d| !d.labels.is_empty()).collect())
+}
+
+fn item_error(err: &pest::error::Error<Rule>, text: &str, span: Span, unclosed: bool) -> Diagnostic {
+    let word: String = text.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let lead = text.len() - text.trim_start().len();
+    if !ITEMS.contains(&word.as_str()) {
+        let start = span.start as usize + lead;
+        let shown = if word.is_empty() { text.trim().chars().take(20).collect::<String>() } else { word.clone() };
+        let at = Span::new(span.file, start, start + shown.len().max(1));
+        let d = Diagnostic::new(&SYNTAX_ERROR, format!("expected `import`, `flow`, `queue`, `step` or `menu`, found `{shown}`"))
+            .primary(at, "not the start of a top-level item");
+        return match did_you_mean(&word, ITEMS.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None if STATEMENTS.contains(&word.as_str()) => {
+                d.help("statements belong inside a `step` block: `step name {` … `}`")
+            }
+            None => d.help("a file holds `import`, `flow`, `queue`, `step` and `menu` items; see docs/language.md"),
+        };
+    }
+    let d = errors::pest_error(err, text, span.start as usize, span);
+    // An error in the closing braces we added is already reported as E0002.
+    if unclosed && d.primary_span().is_some_and(|s| s.start as usize >= span.end as usize) {
+        return Diagnostic { labels: Vec::new(), ..d };
+    }
+    d.help(match word.as_str() {
+        "step" => "a step is written `step name {`, statements on their own lines, then `}`",
+        "menu" => "a menu is written `menu name {`, prompts and options on their own lines, then `}`",
+        "flow" => "a flow is written `flow name {`, settings such as `start welcome` on their own lines, then `}`",
+        "queue" => "a queue is written `queue name` or `queue name {` with `hold_music \"…\"` inside",
+        _ => "an import is written `import \"other.flow\"`",
+    })
+}
+
+fn too_deep(text: &str, offset: usize, file: crate::span::FileId) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, ch) in text.char_indices() {
+        if in_string {
+            match (escaped, ch) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"' | '\n') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match ch {
+            '"' => in_string = true,
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Some(
+                Diagnostic::new(&SYNTAX_ERROR, format!("nesting deeper than {MAX_NESTING} levels"))
+                    .primary(Span::new(file, offset + i, offset + i + 1), "too deep")
+                    .help("split deeply nested conditions into separate steps"),
+            );
+        }
+    }
+    None
+}
