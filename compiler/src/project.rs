@@ -91,3 +91,43 @@ pub fn check_source(name: &str, text: &str) -> (Project, Analysis) {
     let analysis = analyze(&project);
     (project, analysis)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(src: &str) -> Vec<&'static str> {
+        check_source("t.flow", src).1.diagnostics.iter().map(|d| d.code.id).collect()
+    }
+
+    #[test]
+    fn states_next_to_syntax_errors_are_still_checked() {
+        let src = "flow f {\n  start a\n}\nstep a {\n  sya \"x\"\n  goto b\n}\nstep b {\n  goto nowhere\n}\n";
+        let found = ids(src);
+        assert!(found.contains(&"E0001"), "{found:?}");
+        assert!(found.contains(&"E0101"), "the undefined state in the valid step is reported: {found:?}");
+    }
+
+    #[test]
+    fn imports_are_loaded_once_and_missing_ones_reported() {
+        let mut reads = Vec::new();
+        let root = "import \"lib.flow\"\nimport \"lib.flow\"\nimport \"missing.flow\"\nflow f {\n  start a\n}\nstep a {\n  goto bye\n}\n";
+        let project = Project::load("root.flow", root, &mut |importer, path| {
+            reads.push((importer.to_string(), path.to_string()));
+            match path {
+                "lib.flow" => Ok(("lib.flow".into(), "step bye {\n  hangup\n}\n".into())),
+                _ => Err("no such file".into()),
+            }
+        });
+        assert_eq!(project.sources.len(), 2);
+        let analysis = analyze(&project);
+        let found: Vec<_> = analysis.diagnostics.iter().map(|d| d.code.id).collect();
+        assert_eq!(found, vec!["E0003"]);
+        assert!(reads.iter().all(|(importer, _)| importer == "root.flow"));
+    }
+
+    #[test]
+    fn a_project_without_flow_says_so() {
+        assert_eq!(ids("step a {\n  hangup\n}\n"), vec!["E0110"]);
+    }
+}

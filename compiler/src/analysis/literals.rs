@@ -341,3 +341,47 @@ pub fn time_zone(s: &StrLit, diags: &mut Vec<Diagnostic>) {
         None => d.help("use an IANA name such as \"Africa/Nairobi\" or \"Europe/Berlin\""),
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::check_source;
+
+    fn ids(body: &str) -> Vec<&'static str> {
+        let src = format!("flow f {{\n  start a\n}}\nstep a {{\n{body}\n  hangup\n}}\n");
+        check_source("t.flow", &src).1.diagnostics.iter().map(|d| d.code.id).filter(|id| id.starts_with("E02")).collect()
+    }
+
+    #[test]
+    fn numbers_urls_keys_and_durations() {
+        assert_eq!(ids("  dial \"+254711082000\", \"sip:agent@pbx.example.com\" caller_id \"+15550100123\""), Vec::<&str>::new());
+        assert_eq!(ids("  dial \"0711 082 000\""), vec!["E0203"]);
+        assert_eq!(ids("  dial \"{number}\"\n  set number = \"+1\""), Vec::<&str>::new());
+        assert_eq!(ids("  play \"ftp://x/y.wav\""), vec!["E0204"]);
+        assert_eq!(ids("  play \"audio/hello.wav\""), Vec::<&str>::new());
+        assert_eq!(ids("  stream \"https://x\""), vec!["E0204"]);
+        assert_eq!(ids("  collect pin digits 4 finish \"##\" timeout 0s"), vec!["E0202", "E0201"]);
+        assert_eq!(ids("  collect pin digits 6..4"), vec!["E0210"]);
+        assert_eq!(ids("  say \"x\" language \"English\" repeat 0"), vec!["E0211", "E0210"]);
+        assert_eq!(ids("  dial \"+254711082000\" send_digits \"12x\""), vec!["E0202"]);
+    }
+
+    #[test]
+    fn e164_and_sip_shapes() {
+        assert!(is_e164("+254711082000"));
+        assert!(!is_e164("+0711082000"));
+        assert!(!is_e164("254711082000"));
+        assert!(!is_e164("+1234"));
+        assert!(is_sip_uri("sip:alice@example.com;transport=tcp"));
+        assert!(!is_sip_uri("sip:"));
+        assert!(is_language_tag("en-US") && is_language_tag("sw") && !is_language_tag("English"));
+    }
+
+    #[test]
+    fn time_zones_suggest_the_iana_name() {
+        let src = "flow f {\n  start a\n  timezone \"Nairobi\"\n}\nstep a {\n  hangup\n}\n";
+        let d = check_source("t.flow", src).1.diagnostics;
+        assert_eq!(d[0].code.id, "E0208");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean \"Africa/Nairobi\"?"));
+    }
+}

@@ -157,3 +157,52 @@ fn var_ref(sym: &Symbols, name: &Name, diags: &mut Vec<Diagnostic>) {
         None => d.help(format!("set it first, e.g. `collect {} digits 4` or `set {} = \"…\"`", name.text, name.text)),
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::project::check_source;
+
+    fn diags(src: &str) -> Vec<(&'static str, String, Option<String>)> {
+        let full = format!("flow f {{\n  start a\n}}\n{src}");
+        check_source("t.flow", &full)
+            .1
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code.id.starts_with("E01"))
+            .map(|d| (d.code.id, d.message, d.help))
+            .collect()
+    }
+
+    #[test]
+    fn undefined_names_get_suggestions() {
+        let d = diags("step a {\n  goto sael\n}\nstep sales {\n  enqueue agent\n}\nqueue agents\n");
+        assert_eq!(d[0].0, "E0101");
+        assert_eq!(d[0].2.as_deref(), Some("did you mean `sales`?"));
+        assert_eq!(d[1].0, "E0103");
+        assert_eq!(d[1].2.as_deref(), Some("did you mean `agents`?"));
+    }
+
+    #[test]
+    fn duplicates_point_at_both_definitions() {
+        let src = "flow f {\n  start a\n}\nstep a {\n  hangup\n}\nmenu a {\n  \"1\" -> a\n}\n";
+        let (_, analysis) = check_source("t.flow", src);
+        let dup = analysis.diagnostics.iter().find(|d| d.code.id == "E0102");
+        let labels = dup.map(|d| d.labels.len());
+        assert_eq!(labels, Some(2));
+    }
+
+    #[test]
+    fn variables_must_be_set_somewhere_and_builtins_are_read_only() {
+        let d = diags("step a {\n  say \"{acount} {caller}\"\n  set caller = \"x\"\n  collect account\n  hangup\n}\n");
+        let ids: Vec<_> = d.iter().map(|x| x.0).collect();
+        assert_eq!(ids, vec!["E0104", "E0109"]);
+        assert_eq!(d[0].2.as_deref(), Some("did you mean `account`?"));
+    }
+
+    #[test]
+    fn flows_need_a_start_and_redirects_a_flow() {
+        let src = "flow f {\n  voice male\n}\nstep a {\n  redirect flow other\n}\n";
+        let ids: Vec<_> = check_source("t.flow", src).1.diagnostics.iter().map(|d| d.code.id).collect();
+        assert!(ids.contains(&"E0105") && ids.contains(&"E0106"), "{ids:?}");
+    }
+}

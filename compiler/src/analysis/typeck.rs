@@ -267,3 +267,37 @@ impl Typeck<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::project::check_source;
+
+    fn ids(cond: &str) -> Vec<&'static str> {
+        let src = format!(
+            "flow f {{\n  start a\n}}\nstep a {{\n  collect pin digits 4\n  set n = 1\n  if {cond} {{\n    hangup\n  }}\n  hangup\n}}\n"
+        );
+        check_source("t.flow", &src).1.diagnostics.iter().map(|d| d.code.id).filter(|id| id.starts_with("E02")).collect()
+    }
+
+    #[test]
+    fn conditions_must_be_yes_no() {
+        assert_eq!(ids("pin == \"1234\" and n < 3"), Vec::<&str>::new());
+        assert_eq!(ids("pin == 1234"), Vec::<&str>::new(), "digits compare with numbers");
+        assert_eq!(ids("pin"), vec!["E0205"]);
+        assert_eq!(ids("not pin"), vec!["E0205"]);
+        assert_eq!(ids("pin == 1234 and 5s"), vec!["E0205"]);
+        assert_eq!(ids("5s < n"), vec!["E0205"]);
+    }
+
+    #[test]
+    fn functions_and_their_arguments() {
+        assert_eq!(ids("starts_with(caller, \"+254\") or length(pin) > 3"), Vec::<&str>::new());
+        assert_eq!(ids("startswith(caller, \"+254\")"), vec!["E0206"]);
+        assert_eq!(ids("starts_with(caller)"), vec!["E0207"]);
+        assert_eq!(ids("open_hours(\"Mon-Fri 08:00-18:00\", tz: \"Europe/Berlin\")"), Vec::<&str>::new());
+        assert_eq!(ids("open_hours(\"weekdays 9-5\", tz: \"Europe/Berlin\")"), vec!["E0209"]);
+        assert_eq!(ids("open_hours(\"Mon 08:00-09:00\", tz: \"Mars/Olympus\")"), vec!["E0208"]);
+        assert_eq!(ids("open_hours(\"Mon 08:00-09:00\")"), vec!["E0207"], "no tz and no flow timezone");
+        assert_eq!(ids("open_hours(\"Mon 08:00-09:00\", zone: \"UTC\")"), vec!["E0207", "E0207"]);
+    }
+}

@@ -131,3 +131,6 @@ fn too_deep(text: &str, offset: usize, file: crate::span::FileId) -> Option<Diag
     }
     None
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,7 +15,7 @@ pub struct Chunk {
     pub end: usize,
     /// Braces still open at the end of the chunk (it never closed them).
     pub unclosed: usize,
-    /// Offset of the first `{` left open, for the "unclosed block" label.
+    /// Offset of the innermost `{` left open, for the "unclosed block" label.
     pub open_brace: Option<usize>,
 }
 
@@ -103,7 +103,7 @@ impl Current {
     }
 
     fn finish(self, end: usize) -> Chunk {
-        Chunk { start: self.start, end, unclosed: self.depth, open_brace: self.open.first().copied() }
+        Chunk { start: self.start, end, unclosed: self.depth, open_brace: self.open.last().copied() }
     }
 }
 
@@ -130,7 +130,7 @@ mod tests {
         let chunks = split(src);
         assert_eq!(chunks.len(), 2);
         assert_eq!(chunks[0].unclosed, 2);
-        assert_eq!(chunks[0].open_brace, Some(7));
+        assert_eq!(chunks[0].open_brace, Some(16));
         assert_eq!(&src[chunks[1].start..chunks[1].end], "step b {\n  hangup\n}\n");
     }
 }
