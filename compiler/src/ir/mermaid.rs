@@ -9,9 +9,10 @@ pub fn to_mermaid(ir: &Ir) -> String {
     for flow in &ir.flows {
         let _ = writeln!(out, "  n{}([\"{}\"])", flow.entry.index(), escape(&node_label(ir, flow.entry)));
     }
+    let by_state = ir.nodes_by_state();
     for (index, state) in ir.states.iter().enumerate() {
         let _ = writeln!(out, "  subgraph s{index} [\"{}\"]", escape(&state.name.text));
-        for id in ir.graph.node_indices().filter(|n| ir.node(*n).state == Some(index)) {
+        for &id in by_state.get(index).map_or(&[][..], Vec::as_slice) {
             let label = escape(&node_label(ir, id));
             let shape = match ir.node(id).action {
                 Action::Branch(_) => format!("{{\"{label}\"}}"),

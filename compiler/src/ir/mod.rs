@@ -196,6 +196,17 @@ impl Ir {
         self.graph.edges(id).map(|e| (*e.weight(), e.target()))
     }
 
+    /// Node ids grouped by the state they belong to, in creation order.
+    pub fn nodes_by_state(&self) -> Vec<Vec<NodeId>> {
+        let mut groups = vec![Vec::new(); self.states.len()];
+        for id in self.graph.node_indices() {
+            if let Some(group) = self.node(id).state.and_then(|s| groups.get_mut(s)) {
+                group.push(id);
+            }
+        }
+        groups
+    }
+
     pub fn state_named(&self, name: &str) -> Option<&StateInfo> {
         self.states.iter().find(|s| s.name.text == name)
     }
