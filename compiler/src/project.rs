@@ -37,7 +37,14 @@ impl Project {
             let (ast, mut diags) = syntax::parse(file, &source.text);
             let importer = source.name.clone();
             for import in ast.imports() {
-                let Some(path) = import.path.as_plain() else { continue };
+                let Some(path) = import.path.as_plain() else {
+                    diags.push(
+                        Diagnostic::new(&IMPORT_NOT_FOUND, "an import path cannot use `{…}` interpolation")
+                            .primary(import.path.span, "imports are resolved before any call exists")
+                            .help("write the path out, e.g. `import \"shared/goodbye.flow\"`"),
+                    );
+                    continue;
+                };
                 match read(&importer, &path) {
                     Ok((name, text)) => {
                         if p.sources.find(&name).is_none() {

@@ -240,7 +240,7 @@ Use a single key such as `"#"`.
 
 code!(INVALID_PHONE_NUMBER, "E0203", "invalid-phone-number", Error, "a number to dial or show is not E.164 or a `sip:` URI",
 r##"## What it means
-Numbers are written in E.164 form: `+`, the country code and the number, 8 to
+Numbers are written in E.164 form: `+`, the country code and the number, 7 to
 15 digits, no spaces (`+254711082000`). `dial` also accepts SIP URIs such as
 `sip:agent@pbx.example.com`. A value built from variables (`"{number}"`) is
 checked when the call runs.

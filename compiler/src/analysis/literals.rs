@@ -225,7 +225,7 @@ pub fn is_dtmf(c: char) -> bool {
     c.is_ascii_digit() || c == '*' || c == '#'
 }
 
-/// E.164: `+`, a country code not starting with 0, 8 to 15 digits in all.
+/// E.164: `+`, then 7 to 15 digits (country code first, never starting with 0).
 pub fn is_e164(s: &str) -> bool {
     let Some(digits) = s.strip_prefix('+') else { return false };
     (7..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0')
@@ -252,7 +252,7 @@ fn phone(s: &StrLit, allow_sip: bool, diags: &mut Vec<Diagnostic>) {
     } else if text.starts_with("sip") {
         "a SIP address is written `sip:user@host`".to_string()
     } else if !digits.is_empty() && !text.starts_with('+') {
-        format!("write it in E.164 form: `+`, the country code, then the number, e.g. \"+{}\"", digits.trim_start_matches('0'))
+        "write it in E.164 form: `+`, the country code, then the number without its trunk 0 (0711 082 000 in Kenya is \"+254711082000\")".to_string()
     } else {
         "write numbers in E.164 form: `+`, the country code and the number, no spaces (\"+254711082000\")".to_string()
     };

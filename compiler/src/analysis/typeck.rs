@@ -40,7 +40,10 @@ struct Typeck<'a> {
 }
 
 pub fn check(asts: &[(FileId, Ast)], diags: &mut Vec<Diagnostic>) {
-    let has_flow_timezone = asts.iter().flat_map(|(_, a)| a.flows()).any(|f| f.timezone.is_some());
+    // `open_hours` without `tz:` uses the time zone of the flow the call
+    // started in, so every flow must have one.
+    let mut flows = asts.iter().flat_map(|(_, a)| a.flows()).peekable();
+    let has_flow_timezone = flows.peek().is_some() && flows.all(|f| f.timezone.is_some());
     let mut t = Typeck { vars: HashMap::new(), has_flow_timezone, diags };
     // Variable types come from their assignments: collected digits and
     // recordings are text; `set` gives the type of its value. Two passes so
@@ -138,7 +141,7 @@ impl Typeck<'_> {
             BinOp::And | BinOp::Or => {
                 for (side, t) in [(lhs, l), (rhs, r)] {
                     if t != Bool {
-                        self.mismatch(report, side, format!("`{sym}` joins yes/no values, but this is {}", t.name()), "compare first, e.g. `digits == \"1\" or digits == \"2\"`");
+                        self.mismatch(report, side, format!("`{sym}` joins yes/no values, but this is {}", t.name()), "compare first, e.g. `choice == \"1\" or choice == \"2\"`");
                     }
                 }
                 Bool
@@ -261,8 +264,8 @@ impl Typeck<'_> {
         if !tz_given && !self.has_flow_timezone {
             self.diags.push(
                 Diagnostic::new(&INVALID_ARGUMENTS, "`open_hours` needs a time zone")
-                    .primary(name.span, "no `tz:` here and no flow sets `timezone`")
-                    .help("add `tz: \"Area/City\"`, or `timezone \"Area/City\"` to the flow"),
+                    .primary(name.span, "no `tz:` here, and not every flow sets `timezone`")
+                    .help("add `tz: \"Area/City\"`, or `timezone \"Area/City\"` to every flow"),
             );
         }
     }
