@@ -217,7 +217,7 @@ impl Builder {
         for (k, _) in &keys {
             let opt = menu.options.iter().find(|o| matches!(&o.key, MenuKey::Digit(l) if single_key(l) == Some(*k)));
             if let Some(opt) = opt {
-                self.menu_edge(n, Edge::Key(*k), &opt.target);
+                self.menu_edge(index, n, Edge::Key(*k), &opt.target);
             }
         }
         // An unrouted timeout or invalid entry plays the menu again (and the
@@ -227,26 +227,36 @@ impl Builder {
             (Edge::Invalid, |k: &MenuKey| matches!(k, MenuKey::Invalid(_))),
         ] {
             match find(pred) {
-                Some(opt) => self.menu_edge(n, edge, &opt.target),
+                Some(opt) => self.menu_edge(index, n, edge, &opt.target),
                 None => {
                     self.ir.graph.add_edge(n, n, edge);
                 }
             }
         }
         match find(|k| matches!(k, MenuKey::Exhausted(_))) {
-            Some(opt) => self.menu_edge(n, Edge::Exhausted, &opt.target),
+            Some(opt) => self.menu_edge(index, n, Edge::Exhausted, &opt.target),
             None => {
                 self.node(Action::Hangup { implicit: true }, index, s.close, vec![(n, Edge::Exhausted)]);
             }
         }
     }
 
-    fn menu_edge(&mut self, menu: NodeId, edge: Edge, target: &Target) {
+    fn menu_edge(&mut self, state: usize, menu: NodeId, edge: Edge, target: &Target) {
         match target {
             Target::Repeat(_) => {
                 self.ir.graph.add_edge(menu, menu, edge);
             }
-            Target::State(name) => self.to_state.push((menu, edge, name.text.clone())),
+            Target::State(name) if self.state_index.contains_key(&name.text) => {
+                self.to_state.push((menu, edge, name.text.clone()));
+            }
+            // A route to a state that does not exist (resolve reports it) still
+            // needs its edge: every menu has timeout, invalid and exhausted
+            // edges (`ir::verify`), and targets and the VM rely on that. An
+            // `Invalid` node stands in for the missing state, as for a
+            // statement that did not resolve.
+            Target::State(name) => {
+                self.node(Action::Invalid, state, name.span, vec![(menu, edge)]);
+            }
         }
     }
 

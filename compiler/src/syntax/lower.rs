@@ -8,6 +8,7 @@ use super::codes::SYNTAX_ERROR;
 use super::errors::{bad_line_diagnostic, keyword_boundary};
 use super::grammar::Rule;
 use super::strings;
+use super::MAX_NESTING;
 use crate::analysis::codes::{DUPLICATE_OPTION, INVALID_DURATION, MISPLACED_OUTCOME, OUT_OF_RANGE};
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
@@ -30,6 +31,10 @@ pub struct Lower<'a> {
     /// End of the real chunk text (anything past it was added to close braces).
     pub limit: usize,
     pub diags: &'a mut Vec<Diagnostic>,
+    /// `if`s open around the statement being lowered. Braces are limited by
+    /// `too_deep` before pest runs, but an `else if` chain nests each `if`
+    /// inside the previous `else` without any brace, so it is counted here.
+    pub depth: usize,
 }
 
 type P<'i> = Pair<'i, Rule>;
@@ -37,8 +42,12 @@ type P<'i> = Pair<'i, Rule>;
 impl Lower<'_> {
     fn span(&self, p: &P) -> Span {
         let s = p.as_span();
+        // pest leaves the implicit whitespace it skipped looking for more
+        // (`a == b ` before `{`) inside a pair; labels should not underline it.
+        let text = p.as_str();
+        let trimmed = text.trim_end_matches([' ', '\t']).len();
         let start = (self.base + s.start()).min(self.limit);
-        let end = (self.base + s.end()).min(self.limit);
+        let end = (self.base + s.start() + trimmed).min(self.limit);
         Span::new(self.file, start, end)
     }
 
@@ -336,7 +345,7 @@ impl Lower<'_> {
             }
             Rule::hangup_stmt => StmtKind::Hangup,
             Rule::goto_stmt => StmtKind::Goto(self.name(&p.into_inner().next()?)),
-            Rule::if_stmt => StmtKind::If(self.if_stmt(p)?),
+            Rule::if_stmt => self.nested_if(p, span)?,
             Rule::set_stmt => {
                 let mut inner = p.into_inner();
                 let var = self.name(&inner.next()?);
@@ -536,6 +545,25 @@ impl Lower<'_> {
         Some(c)
     }
 
+    /// An `if`, unless `if`s (nested or chained with `else if`) are already
+    /// `MAX_NESTING` deep: then an error node, so that no later pass (type
+    /// checks, IR, `Drop` of the tree) recurses deeper than that.
+    fn nested_if(&mut self, p: P, span: Span) -> Option<StmtKind> {
+        if self.depth >= MAX_NESTING {
+            let at = Span::new(self.file, span.start as usize, (span.start as usize + 2).min(self.limit));
+            self.diags.push(
+                Diagnostic::new(&SYNTAX_ERROR, format!("`if` nested or chained deeper than {MAX_NESTING} levels"))
+                    .primary(at, "too deep")
+                    .help("split a long `else if` chain into a `menu` or into separate steps"),
+            );
+            return Some(StmtKind::Error);
+        }
+        self.depth += 1;
+        let kind = self.if_stmt(p).map(StmtKind::If);
+        self.depth -= 1;
+        kind
+    }
+
     fn if_stmt(&mut self, p: P) -> Option<If> {
         let mut inner = p.into_inner();
         let cond = self.expr(inner.next()?);
@@ -547,8 +575,8 @@ impl Lower<'_> {
                 match body.as_rule() {
                     Rule::if_stmt => {
                         let span = self.span(&body);
-                        let nested = self.if_stmt(body)?;
-                        Some(vec![Stmt { kind: StmtKind::If(nested), span }])
+                        let kind = self.nested_if(body, span)?;
+                        Some(vec![Stmt { kind, span }])
                     }
                     _ => Some(self.block(body).0),
                 }
@@ -684,15 +712,34 @@ impl Lower<'_> {
     }
 
     pub fn expr(&mut self, p: P) -> Expr {
+        self.expr_at(p, 0)
+    }
+
+    /// Lower an expression whose node will sit `depth` levels down the tree.
+    ///
+    /// Every pass over expressions (type checks, variable reads, `Clone`,
+    /// `Drop`, the VM compiler) recurses once per level, and a chain such as
+    /// `a or b or c …` lowers to a left-leaning tree one level deeper per
+    /// operator. pest reads such a chain in a loop, so `too_deep` (which counts
+    /// brackets) does not see it; past `MAX_NESTING` levels the expression
+    /// becomes an error node instead.
+    fn expr_at(&mut self, p: P, depth: usize) -> Expr {
         let span = self.span(&p);
         match p.as_rule() {
             Rule::expr | Rule::and_expr | Rule::sum_expr => {
-                let mut inner = p.into_inner();
+                let parts: Vec<P> = p.into_inner().collect();
+                // The first operand sits one level below each operator of the chain.
+                let mut level = depth + parts.len() / 2;
+                if level > MAX_NESTING {
+                    return self.expr_too_deep(span);
+                }
+                let mut inner = parts.into_iter();
                 let Some(first) = inner.next() else { return Expr { kind: ExprKind::Error, span } };
-                let mut lhs = self.expr(first);
+                let mut lhs = self.expr_at(first, level);
                 while let (Some(op), Some(rhs)) = (inner.next(), inner.next()) {
                     let op = self.binop(&op);
-                    let rhs = self.expr(rhs);
+                    let rhs = self.expr_at(rhs, level);
+                    level = level.saturating_sub(1);
                     let span = lhs.span.to(rhs.span);
                     lhs = Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span };
                 }
@@ -701,18 +748,23 @@ impl Lower<'_> {
             Rule::not_expr | Rule::cmp_expr => {
                 let mut inner = p.into_inner();
                 let Some(first) = inner.next() else { return Expr { kind: ExprKind::Error, span } };
+                // A lone operand is this node itself; an operator puts its operands one level down.
+                let below = depth + 1;
+                if inner.peek().is_some() && below > MAX_NESTING {
+                    return self.expr_too_deep(span);
+                }
                 if first.as_rule() == Rule::not_op {
                     let Some(operand) = inner.next() else { return Expr { kind: ExprKind::Error, span } };
-                    return Expr { kind: ExprKind::Not(Box::new(self.expr(operand))), span };
+                    return Expr { kind: ExprKind::Not(Box::new(self.expr_at(operand, below))), span };
                 }
-                let lhs = self.expr(first);
                 match (inner.next(), inner.next()) {
                     (Some(op), Some(rhs)) => {
+                        let lhs = self.expr_at(first, below);
                         let op = self.binop(&op);
-                        let rhs = self.expr(rhs);
+                        let rhs = self.expr_at(rhs, below);
                         Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
                     }
-                    _ => lhs,
+                    _ => self.expr_at(first, depth),
                 }
             }
             Rule::string => Expr { kind: ExprKind::Str(self.string(&p)), span },
@@ -724,6 +776,9 @@ impl Lower<'_> {
             Rule::boolean => Expr { kind: ExprKind::Bool(p.as_str() == "true"), span },
             Rule::ident => Expr { kind: ExprKind::Var(self.name(&p)), span },
             Rule::call => {
+                if depth + 1 > MAX_NESTING {
+                    return self.expr_too_deep(span);
+                }
                 let mut inner = p.into_inner();
                 let Some(name) = inner.next().map(|n| self.name(&n)) else {
                     return Expr { kind: ExprKind::Error, span };
@@ -731,7 +786,7 @@ impl Lower<'_> {
                 let args = inner
                     .map(|arg| {
                         let mut parts: Vec<_> = arg.into_inner().collect();
-                        let value = parts.pop().map(|v| self.expr(v));
+                        let value = parts.pop().map(|v| self.expr_at(v, depth + 1));
                         let name = parts.pop().map(|n| self.name(&n));
                         Arg { name, value: value.unwrap_or(Expr { kind: ExprKind::Error, span }) }
                     })
@@ -740,6 +795,15 @@ impl Lower<'_> {
             }
             _ => Expr { kind: ExprKind::Error, span },
         }
+    }
+
+    fn expr_too_deep(&mut self, span: Span) -> Expr {
+        self.diags.push(
+            Diagnostic::new(&SYNTAX_ERROR, format!("this expression is nested deeper than {MAX_NESTING} levels"))
+                .primary(span, "too deep")
+                .help("break the condition up with `set` into intermediate variables, or use a `menu`"),
+        );
+        Expr { kind: ExprKind::Error, span }
     }
 
     fn binop(&self, p: &P) -> Spanned<BinOp> {
