@@ -41,7 +41,7 @@ fn available(tool: &str, probe: &mut Command) -> bool {
     ok
 }
 
-const HOSTILE: &str = r#"flow hostile {
+const HOSTILE: &str = r##"flow hostile {
   start a
 }
 step a {
@@ -59,7 +59,7 @@ menu b {
   invalid -> repeat
   exhausted -> a
 }
-"#;
+"##;
 
 /// Every example plus a flow whose labels contain every character that needs escaping.
 fn graph_inputs(dir: &Path) -> Vec<PathBuf> {

@@ -1,0 +1,93 @@
+//! Finding the projects of a directory: every `*.flow` file below it, and of
+//! those the roots (files no other found file imports), so that a library file
+//! is checked as part of the project that imports it, not on its own (where
+//! it would report `no-flow` and undefined states).
+
+use super::load;
+use callflow_compiler::span::FileId;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Every `*.flow` file below `dir`, by display name, sorted. Hidden
+/// directories, `target/` and symlinked directories (which may loop) are
+/// skipped; unreadable directories are skipped too.
+pub fn flow_files(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    walk(dir, &mut found);
+    found.sort();
+    found
+}
+
+fn walk(dir: &Path, found: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if !name.starts_with('.') && name != "target" {
+                walk(&path, found);
+            }
+        } else if path.extension().is_some_and(|e| e == "flow")
+            && !name.starts_with('.')
+            && path.is_file()
+        {
+            found.push(load::name_of(&path));
+        }
+    }
+}
+
+/// The files to check as roots: those no other file in `files` imports, then,
+/// for files only reachable from each other (an import cycle), the first of
+/// each cycle. Every file ends up reachable from some root.
+pub fn roots(files: &[String]) -> Vec<String> {
+    let imports: BTreeMap<&str, Vec<String>> =
+        files.iter().map(|f| (f.as_str(), imports_of(f))).collect();
+    let imported: BTreeSet<&str> = imports.values().flatten().map(String::as_str).collect();
+    let mut roots: Vec<&String> = files
+        .iter()
+        .filter(|f| !imported.contains(f.as_str()))
+        .collect();
+    let mut reached = BTreeSet::new();
+    for &root in &roots {
+        reach(root, &imports, &mut reached);
+    }
+    for file in files {
+        if !reached.contains(file.as_str()) {
+            reach(file, &imports, &mut reached);
+            roots.push(file);
+        }
+    }
+    roots.into_iter().cloned().collect()
+}
+
+fn reach<'a>(
+    from: &'a str,
+    imports: &'a BTreeMap<&str, Vec<String>>,
+    reached: &mut BTreeSet<&'a str>,
+) {
+    let mut stack = vec![from];
+    while let Some(file) = stack.pop() {
+        if reached.insert(file) {
+            stack.extend(imports.get(file).into_iter().flatten().map(String::as_str));
+        }
+    }
+}
+
+/// The names of the files `file` imports (an unreadable file imports nothing;
+/// loading it as a root reports why).
+fn imports_of(file: &str) -> Vec<String> {
+    let Ok(text) = load::read_text(file) else {
+        return Vec::new();
+    };
+    let (ast, _) = callflow_compiler::parse(FileId(0), &text);
+    ast.imports()
+        .filter_map(|i| i.path.as_plain())
+        .map(|p| load::resolve_import(file, &p))
+        .collect()
+}

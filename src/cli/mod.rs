@@ -1,0 +1,67 @@
+//! Command-line parsing and dispatch: one module per subcommand, plus the
+//! loader (`load`, `discover`) that is the only code here touching the disk.
+
+mod check;
+mod discover;
+mod explain;
+mod graph;
+mod load;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// How a run ends. Ordered, so the worst outcome of several files wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Nothing wrong (warnings allowed).
+    Clean = 0,
+    /// The input has errors (or warnings under `--deny-warnings`).
+    Errors = 1,
+    /// Bad usage, or a file could not be read.
+    Usage = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "callflow",
+    version,
+    about = "Check, visualise and explain telephone call flows written in .flow files",
+    after_help = "Exit status: 0 no errors, 1 the input has errors, 2 usage or I/O problems.\n\
+                  Run `callflow <COMMAND> --help` for a command's options and examples."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Check(check::Args),
+    Graph(graph::Args),
+    Explain(explain::Args),
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `--help` and `--version` arrive here too, with exit code 0;
+            // usage errors have exit code 2.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let exit = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Explain(args) => explain::run(&args),
+    };
+    exit.into()
+}
