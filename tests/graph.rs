@@ -1,45 +1,14 @@
 //! `callflow graph` output is accepted by the real tools: Graphviz `dot` and
-//! Mermaid's own parser (tests/tools/mermaid, run with node).
+//! Mermaid's own parser (tests/tools/js, run with node).
 //!
 //! Outside CI a missing tool skips the check with a note; under CI=true it is a
 //! failure, because .ci/run installs both.
 
+mod common;
+
+use common::{available, callflow, examples, js_tool, scratch};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn callflow(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_callflow")).args(args).output().expect("run callflow")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn examples() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
-        .expect("examples/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "flow"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("callflow-graph-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-/// Is the tool there? Under CI its absence is a failure.
-fn available(tool: &str, probe: &mut Command) -> bool {
-    let ok = probe.output().is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(std::env::var_os("CI").is_none(), "{tool} is missing under CI; .ci/run should install it");
-        eprintln!("note: {tool} not available, skipping");
-    }
-    ok
-}
 
 const HOSTILE: &str = r##"flow hostile {
   start a
@@ -94,16 +63,7 @@ fn dot_output_is_accepted_by_graphviz() {
 
 #[test]
 fn mermaid_output_is_accepted_by_mermaid() {
-    let tool = root().join("tests/tools/mermaid");
-    let modules = tool.join("node_modules/mermaid");
-    if !available("node", Command::new("node").arg("--version")) {
-        return;
-    }
-    if !modules.exists() {
-        assert!(std::env::var_os("CI").is_none(), "run `npm ci --prefix tests/tools/mermaid` (.ci/run does)");
-        eprintln!("note: tests/tools/mermaid/node_modules missing, skipping");
-        return;
-    }
+    let Some(parser) = js_tool("parse.mjs") else { return };
     let dir = scratch("mermaid");
     let mut files = Vec::new();
     for input in graph_inputs(&dir) {
@@ -113,7 +73,7 @@ fn mermaid_output_is_accepted_by_mermaid() {
         std::fs::write(&file, text).expect("write mermaid");
         files.push(file);
     }
-    let out = Command::new("node").arg(tool.join("parse.mjs")).args(&files).output().expect("run node");
+    let out = Command::new("node").arg(parser).args(&files).output().expect("run node");
     assert!(
         out.status.success(),
         "mermaid rejected a graph:\n{}{}",
