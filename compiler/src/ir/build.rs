@@ -294,3 +294,34 @@ pub fn single_key(lit: &ast::StrLit) -> Option<char> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::verify::verify;
+    use crate::syntax::parse;
+
+    /// Regression (tests/no_panic.rs): a menu whose `timeout`, `invalid` or
+    /// `exhausted` route named a missing state got no edge at all, breaking
+    /// the `ir::verify` invariant that every menu has all three.
+    #[test]
+    fn menu_routes_to_missing_states_keep_their_edges() {
+        let src = "menu m {\n  \"1\" -> gone\n  timeout -> gone\n  invalid -> gone\n  exhausted -> gone\n}\n";
+        let (ast, _) = parse(FileId(0), src);
+        let ir = build(&[(FileId(0), ast)]);
+        assert_eq!(verify(&ir), Vec::<String>::new());
+        let menu = ir.states[0].entry;
+        let mut routes: Vec<(Edge, &'static str)> =
+            ir.successors(menu).map(|(e, to)| (e, ir.node(to).action.name())).collect();
+        routes.sort_by_key(|(e, _)| format!("{e:?}"));
+        assert_eq!(
+            routes,
+            vec![
+                (Edge::Exhausted, "invalid"),
+                (Edge::Invalid, "invalid"),
+                (Edge::Key('1'), "invalid"),
+                (Edge::Timeout, "invalid")
+            ]
+        );
+    }
+}

@@ -71,6 +71,17 @@ pub fn pest_error(err: &pest::error::Error<Rule>, text: &str, offset: usize, wit
     }
     .min(text.len());
     let (found, found_len) = describe_found(text, pos);
+    // pest gives up with a custom error when its own recursion would exhaust
+    // the stack (`not not not …`, long `else if` chains); "expected stack
+    // limit reached" would make no sense to a user.
+    if let ErrorVariant::CustomError { message } = &err.variant
+        && message.ends_with("limit reached")
+    {
+        let at = Span::new(within.file, offset + pos, offset + pos + found_len);
+        return Diagnostic::new(&SYNTAX_ERROR, format!("this is nested too deeply to read ({message})"))
+            .primary(at, "gave up here")
+            .help("split deeply nested conditions and long `else if` chains into separate steps");
+    }
     let expected = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
         ErrorVariant::CustomError { message } => message.clone(),

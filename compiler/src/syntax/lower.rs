@@ -875,3 +875,90 @@ fn flag(slot: &mut bool, what: &str, at: Span, diags: &mut Vec<Diagnostic>) {
     }
     *slot = true;
 }
+
+#[cfg(test)]
+mod depth_tests {
+    //! Regressions: deep trees used to overflow the stack in the passes after
+    //! parsing (type checks, IR build, `Drop`), found by tests/no_panic.rs.
+
+    use crate::ast::{Expr, ExprKind, Stmt, StmtKind};
+    use crate::span::FileId;
+    use crate::syntax::{MAX_NESTING, parse};
+
+    fn expr_depth(e: &Expr) -> usize {
+        1 + match &e.kind {
+            ExprKind::Binary { lhs, rhs, .. } => expr_depth(lhs).max(expr_depth(rhs)),
+            ExprKind::Not(inner) => expr_depth(inner),
+            ExprKind::Call { args, .. } => args.iter().map(|a| expr_depth(&a.value)).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    fn if_depth(stmts: &[Stmt]) -> usize {
+        stmts
+            .iter()
+            .map(|s| match &s.kind {
+                StmtKind::If(i) => 1 + if_depth(&i.then).max(i.otherwise.as_deref().map_or(0, if_depth)),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn deepest(src: &str) -> (usize, usize, Vec<String>) {
+        let (ast, diags) = parse(FileId(0), src);
+        let (mut exprs, mut ifs) = (0, 0);
+        for state in ast.states() {
+            if let crate::ast::StateBody::Step(body) = &state.body {
+                ifs = ifs.max(if_depth(body));
+            }
+            state.walk(&mut |s| match &s.kind {
+                StmtKind::Set { value, .. } => exprs = exprs.max(expr_depth(value)),
+                StmtKind::If(i) => exprs = exprs.max(expr_depth(&i.cond)),
+                _ => {}
+            });
+        }
+        (exprs, ifs, diags.into_iter().map(|d| d.message).collect())
+    }
+
+    #[test]
+    fn a_long_operator_chain_is_refused_instead_of_lowered_to_a_deep_tree() {
+        for op in ["+", "-", "or", "and"] {
+            let src = format!("step a {{\n  set x = 1{}\n  hangup\n}}\n", format!(" {op} 1").repeat(20_000));
+            let (exprs, _, messages) = deepest(&src);
+            assert!(exprs <= MAX_NESTING + 1, "{op}: depth {exprs}");
+            assert!(messages.iter().any(|m| m.contains("nested deeper than")), "{op}: {messages:?}");
+        }
+    }
+
+    #[test]
+    fn nested_not_and_calls_are_limited_too() {
+        let nots = format!("step a {{\n  if {}true {{\n    hangup\n  }}\n}}\n", "not ".repeat(200));
+        let calls = format!("step a {{\n  set x = {}1{}\n}}\n", "length(".repeat(60), ")".repeat(60));
+        for src in [nots, calls] {
+            let (exprs, _, _) = deepest(&src);
+            assert!(exprs <= MAX_NESTING + 1, "depth {exprs}");
+        }
+    }
+
+    #[test]
+    fn an_else_if_chain_past_the_limit_is_cut_with_a_diagnostic() {
+        let src = format!(
+            "step a {{\n  if caller == \"0\" {{\n    hangup\n{}  }}\n}}\n",
+            "  } else if caller == \"1\" {\n    hangup\n".repeat(200)
+        );
+        let (_, ifs, messages) = deepest(&src);
+        assert!(ifs <= MAX_NESTING, "if depth {ifs}");
+        assert!(messages.iter().any(|m| m.contains("chained deeper than")), "{messages:?}");
+    }
+
+    #[test]
+    fn realistic_conditions_and_ladders_are_untouched() {
+        let ors: String = (1..40).map(|i| format!(" or caller == \"{i}\"")).collect();
+        let ladder: String = (1..40).map(|i| format!("  }} else if caller == \"{i}\" {{\n    hangup\n")).collect();
+        let src = format!("step a {{\n  if caller == \"0\"{ors} {{\n    hangup\n{ladder}  }}\n  hangup\n}}\n");
+        let (exprs, ifs, messages) = deepest(&src);
+        assert!(messages.is_empty(), "{messages:?}");
+        assert_eq!((exprs, ifs), (41, 40));
+    }
+}

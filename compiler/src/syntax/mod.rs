@@ -36,7 +36,9 @@ pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
         }
         if chunk.unclosed > 0 {
             let at = chunk.open_brace.unwrap_or(chunk.start);
-            let end = chunk.end.saturating_sub(1).max(chunk.start);
+            // The last character, not the last byte: a chunk that ends the
+            // file without a newline may end in a multi-byte character.
+            let end = chunk.start + chunk_text.char_indices().next_back().map_or(0, |(i, _)| i);
             diags.push(
                 Diagnostic::new(&UNCLOSED_BLOCK, "this `{` is never closed")
                     .primary(Span::new(file, at, at + 1), "block opened here")
@@ -54,7 +56,7 @@ pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
         };
         match FlowParser::parse(Rule::item_entry, parse_text) {
             Ok(pairs) => {
-                let mut lower = lower::Lower { file, base: chunk.start, limit: chunk.end, diags: &mut diags };
+                let mut lower = lower::Lower { file, base: chunk.start, limit: chunk.end, diags: &mut diags, depth: 0 };
                 for pair in pairs {
                     if pair.as_rule() == Rule::EOI {
                         continue;
@@ -134,3 +136,33 @@ fn too_deep(text: &str, offset: usize, file: crate::span::FileId) -> Option<Diag
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    /// Regression (tests/no_panic.rs): the "item ends here" label of an
+    /// unclosed block was put on the last *byte*, inside a multi-byte
+    /// character when the file ends in one without a newline.
+    #[test]
+    fn the_end_label_of_an_unclosed_block_is_on_a_character_boundary() {
+        for src in ["step a {\n  say \"x\" é", "step a {\n  say \"é👋", "menu m {\n👋"] {
+            let (_, diags) = parse(FileId(0), src);
+            assert!(diags.iter().any(|d| d.code.id == UNCLOSED_BLOCK.id), "{src:?}: {diags:#?}");
+            for label in diags.iter().flat_map(|d| &d.labels) {
+                assert!(src.get(label.span.range()).is_some(), "{src:?}: {label:?}");
+            }
+        }
+    }
+
+    /// pest gives up on very deep input with "stack limit reached"; that must
+    /// read as a nesting problem, not as "expected stack limit reached".
+    #[test]
+    fn pest_running_out_of_stack_reads_as_too_deep() {
+        let src = format!("step a {{\n  if {}true {{\n    hangup\n  }}\n}}\n", "not ".repeat(100_000));
+        let (_, diags) = parse(FileId(0), &src);
+        let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("nested too deeply")), "{messages:?}");
+        assert!(!messages.iter().any(|m| m.contains("expected stack limit")), "{messages:?}");
+    }
+}
