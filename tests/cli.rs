@@ -62,8 +62,7 @@ impl TempDir {
     fn new(name: &str) -> TempDir {
         let path = std::env::temp_dir().join(format!("callflow-cli-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path)
-            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
         TempDir(path)
     }
 
@@ -72,8 +71,7 @@ impl TempDir {
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        std::fs::write(&path, text)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
         self
     }
 }
@@ -118,46 +116,22 @@ fn exit_codes() {
     let dir = project("exit");
     let d = dir.0.as_path();
     let clean = callflow(d, &["check", "clean.flow"]);
-    assert_eq!(
-        (code(&clean), stdout(&clean).as_str()),
-        (0, ""),
-        "{}",
-        stderr(&clean)
-    );
+    assert_eq!((code(&clean), stdout(&clean).as_str()), (0, ""), "{}", stderr(&clean));
     assert_eq!(code(&callflow(d, &["check", "warning.flow"])), 0);
-    assert_eq!(
-        code(&callflow(d, &["check", "--deny-warnings", "warning.flow"])),
-        1
-    );
+    assert_eq!(code(&callflow(d, &["check", "--deny-warnings", "warning.flow"])), 1);
     assert_eq!(code(&callflow(d, &["check", "errors.flow"])), 1);
-    assert_eq!(
-        code(&callflow(d, &["check", "clean.flow", "errors.flow"])),
-        1
-    );
+    assert_eq!(code(&callflow(d, &["check", "clean.flow", "errors.flow"])), 1);
 
     let missing = callflow(d, &["check", "missing.flow"]);
     assert_eq!(code(&missing), 2);
-    assert_eq!(
-        stderr(&missing),
-        "error: cannot read `missing.flow`: no such file\n"
-    );
+    assert_eq!(stderr(&missing), "error: cannot read `missing.flow`: no such file\n");
     // A missing file does not stop the others from being checked.
-    let both = callflow(
-        d,
-        &["check", "--format", "short", "missing.flow", "errors.flow"],
-    );
+    let both = callflow(d, &["check", "--format", "short", "missing.flow", "errors.flow"]);
     assert_eq!(code(&both), 2);
-    assert!(
-        stdout(&both).contains("errors.flow:7:"),
-        "{}",
-        stdout(&both)
-    );
+    assert!(stdout(&both).contains("errors.flow:7:"), "{}", stdout(&both));
 
     assert_eq!(code(&callflow(d, &["check", "--bogus"])), 2);
-    assert_eq!(
-        code(&callflow(d, &["check", "--format", "xml", "clean.flow"])),
-        2
-    );
+    assert_eq!(code(&callflow(d, &["check", "--format", "xml", "clean.flow"])), 2);
     assert_eq!(code(&callflow(d, &[])), 2);
     assert_eq!(code(&callflow(d, &["frobnicate"])), 2);
 
@@ -168,11 +142,7 @@ fn exit_codes() {
         "{}",
         stderr(&unknown)
     );
-    assert!(
-        stderr(&unknown).contains("did you mean `E0"),
-        "{}",
-        stderr(&unknown)
-    );
+    assert!(stderr(&unknown).contains("did you mean `E0"), "{}", stderr(&unknown));
     let by_name = callflow(d, &["explain", "dead-ends"]);
     assert_eq!(code(&by_name), 2);
     assert!(
@@ -188,11 +158,7 @@ fn help_for_every_subcommand_has_examples() {
     for sub in ["check", "graph", "explain"] {
         let out = callflow(&dir.0, &[sub, "--help"]);
         assert_eq!(code(&out), 0, "{sub}");
-        assert!(
-            stdout(&out).contains("Examples:"),
-            "{sub} --help:\n{}",
-            stdout(&out)
-        );
+        assert!(stdout(&out).contains("Examples:"), "{sub} --help:\n{}", stdout(&out));
     }
     assert_eq!(code(&callflow(&dir.0, &["--version"])), 0);
 }
@@ -200,9 +166,7 @@ fn help_for_every_subcommand_has_examples() {
 /// `file:line:col: severity[CODE]: message`, checked without a regex crate.
 fn is_short_line(line: &str) -> bool {
     let mut parts = line.splitn(4, ':');
-    let (Some(file), Some(l), Some(c), Some(rest)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(file), Some(l), Some(c), Some(rest)) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     let number = |s: &str| !s.is_empty() && s.chars().all(|ch| ch.is_ascii_digit());
@@ -227,23 +191,14 @@ fn is_short_line(line: &str) -> bool {
 #[test]
 fn short_format_is_one_line_per_diagnostic() {
     let dir = project("short");
-    let out = callflow(
-        &dir.0,
-        &["check", "--format", "short", "errors.flow", "warning.flow"],
-    );
+    let out = callflow(&dir.0, &["check", "--format", "short", "errors.flow", "warning.flow"]);
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines.iter().all(|l| is_short_line(l)), "{text}");
-    assert!(
-        lines[0].starts_with("errors.flow:7:10: error[E0101]: "),
-        "{text}"
-    );
-    assert!(
-        lines[2].starts_with("warning.flow:10:6: warning[W0301]: "),
-        "{text}"
-    );
+    assert!(lines[0].starts_with("errors.flow:7:10: error[E0101]: "), "{text}");
+    assert!(lines[2].starts_with("warning.flow:10:6: warning[W0301]: "), "{text}");
 }
 
 #[test]
@@ -293,11 +248,7 @@ fn json_lines_have_the_documented_fields() {
     let first = &objects[0];
     assert_eq!(first["code"], "E0101");
     assert_eq!(
-        (
-            first["file"].as_str(),
-            first["line"].as_u64(),
-            first["column"].as_u64()
-        ),
+        (first["file"].as_str(), first["line"].as_u64(), first["column"].as_u64()),
         (Some("errors.flow"), Some(7), Some(10))
     );
     assert_eq!(first["end_column"].as_u64(), Some(14));
@@ -307,13 +258,9 @@ fn json_lines_have_the_documented_fields() {
 #[test]
 fn sarif_is_a_2_1_0_log_with_results() {
     let dir = project("sarif");
-    let out = callflow(
-        &dir.0,
-        &["check", "--format", "sarif", "errors.flow", "warning.flow"],
-    );
+    let out = callflow(&dir.0, &["check", "--format", "sarif", "errors.flow", "warning.flow"]);
     assert_eq!(code(&out), 1);
-    let log: Value =
-        serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("bad SARIF: {e}"));
+    let log: Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("bad SARIF: {e}"));
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "callflow");
@@ -321,10 +268,7 @@ fn sarif_is_a_2_1_0_log_with_results() {
     assert_eq!(results.len(), 3);
     let levels: Vec<&str> = results.iter().filter_map(|r| r["level"].as_str()).collect();
     assert_eq!(levels, ["error", "error", "warning"]);
-    let rules = run["tool"]["driver"]["rules"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let rules = run["tool"]["driver"]["rules"].as_array().cloned().unwrap_or_default();
     for r in &results {
         let index = r["ruleIndex"]
             .as_u64()
@@ -358,19 +302,11 @@ fn piped_output_has_no_colour() {
             Some(v) => cmd.env("NO_COLOR", v),
             None => cmd.env_remove("NO_COLOR"),
         };
-        let out = cmd
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run callflow: {e}"));
+        let out = cmd.output().unwrap_or_else(|e| panic!("cannot run callflow: {e}"));
         let text = stdout(&out);
-        assert!(
-            !text.contains('\u{1b}'),
-            "escape codes in piped output:\n{text}"
-        );
+        assert!(!text.contains('\u{1b}'), "escape codes in piped output:\n{text}");
         assert!(text.contains("E0101 undefined-state"), "{text}");
-        assert!(
-            text.ends_with("error: 2 errors, 1 warning emitted\n"),
-            "{text}"
-        );
+        assert!(text.ends_with("error: 2 errors, 1 warning emitted\n"), "{text}");
     }
 }
 
@@ -381,18 +317,13 @@ fn explain_prints_the_page() {
         let out = callflow(&dir.0, &["explain", query]);
         assert_eq!(code(&out), 0, "{query}");
         let text = stdout(&out);
-        assert!(
-            text.starts_with("E0101 undefined-state (error)\n"),
-            "{text}"
-        );
+        assert!(text.starts_with("E0101 undefined-state (error)\n"), "{text}");
         assert!(text.contains("## How to fix"), "{text}");
     }
     let list = callflow(&dir.0, &["explain", "--list"]);
     assert_eq!(code(&list), 0);
     assert!(
-        stdout(&list)
-            .lines()
-            .any(|l| l.starts_with("E0302  dead-end")),
+        stdout(&list).lines().any(|l| l.starts_with("E0302  dead-end")),
         "{}",
         stdout(&list)
     );
@@ -415,8 +346,7 @@ fn graph_dot_is_accepted_by_graphviz() {
         return;
     }
     let graph = dir.0.join("clean.dot");
-    std::fs::write(&graph, &dot)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", graph.display()));
+    std::fs::write(&graph, &dot).unwrap_or_else(|e| panic!("cannot write {}: {e}", graph.display()));
     let svg = Command::new("dot")
         .arg("-Tsvg")
         .arg(&graph)
@@ -436,9 +366,7 @@ fn is_mermaid_statement(line: &str) -> bool {
         s.strip_prefix('n')
             .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
     };
-    let quoted = |s: &str| {
-        s.len() >= 2 && s.starts_with('"') && s.ends_with('"') && !s[1..s.len() - 1].contains('"')
-    };
+    let quoted = |s: &str| s.len() >= 2 && s.starts_with('"') && s.ends_with('"') && !s[1..s.len() - 1].contains('"');
     let node = |s: &str, open: &str, close: &str| {
         s.split_once(open)
             .is_some_and(|(id, rest)| node_id(id) && rest.strip_suffix(close).is_some_and(quoted))
@@ -480,10 +408,7 @@ fn graph_mermaid_is_a_flowchart_of_known_statements() {
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("flowchart TD"));
     for line in lines {
-        assert!(
-            is_mermaid_statement(line),
-            "unexpected Mermaid line: {line:?}\n{text}"
-        );
+        assert!(is_mermaid_statement(line), "unexpected Mermaid line: {line:?}\n{text}");
     }
     assert!(text.contains("-->|\"key 1\"|"), "{text}");
 }
@@ -493,16 +418,8 @@ fn graph_of_a_file_with_errors_still_prints_the_graph() {
     let dir = project("graph-errors");
     let out = callflow(&dir.0, &["graph", "errors.flow"]);
     assert_eq!(code(&out), 1);
-    assert!(
-        stdout(&out).starts_with("digraph callflow {"),
-        "{}",
-        stdout(&out)
-    );
-    assert!(
-        stderr(&out).contains("E0101 undefined-state"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stdout(&out).starts_with("digraph callflow {"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("E0101 undefined-state"), "{}", stderr(&out));
     assert_eq!(code(&callflow(&dir.0, &["graph", "missing.flow"])), 2);
 }
 
@@ -516,10 +433,7 @@ fn check_without_files_checks_the_roots_below_the_current_directory() {
         .write(".git/broken.flow", "step {\n")
         .write("target/broken.flow", "step {\n");
     let out = callflow(&dir.0, &["check", "--format", "short"]);
-    assert_eq!(
-        (code(&out), stdout(&out).as_str(), stderr(&out).as_str()),
-        (0, "", "")
-    );
+    assert_eq!((code(&out), stdout(&out).as_str(), stderr(&out).as_str()), (0, "", ""));
 
     dir.write(
         "shared/lib.flow",
@@ -529,10 +443,7 @@ fn check_without_files_checks_the_roots_below_the_current_directory() {
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "{text}");
-    assert!(
-        text.starts_with("shared/lib.flow:3:8: error[E0101]"),
-        "{text}"
-    );
+    assert!(text.starts_with("shared/lib.flow:3:8: error[E0101]"), "{text}");
 
     let empty = TempDir::new("discover-empty");
     let out = callflow(&empty.0, &["check"]);

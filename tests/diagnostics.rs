@@ -30,12 +30,7 @@ fn fixtures() -> Vec<(String, String)> {
     names.sort();
     names
         .into_iter()
-        .map(|n| {
-            (
-                n.clone(),
-                read(&n).unwrap_or_else(|e| panic!("cannot read {n}: {e}")),
-            )
-        })
+        .map(|n| (n.clone(), read(&n).unwrap_or_else(|e| panic!("cannot read {n}: {e}"))))
         .collect()
 }
 
@@ -74,13 +69,8 @@ fn fixtures_match_their_snapshots() {
     let mut failures = Vec::new();
     for (name, text) in fixtures() {
         let (project, analysis) = check(&name, &text);
-        let rendered = render::render(
-            &analysis.diagnostics,
-            &project.sources,
-            Format::Human { color: false },
-        );
-        let snapshot =
-            format!("----- SOURCE CODE -- {name}\n{text}\n----- DIAGNOSTICS\n{rendered}");
+        let rendered = render::render(&analysis.diagnostics, &project.sources, Format::Human { color: false });
+        let snapshot = format!("----- SOURCE CODE -- {name}\n{text}\n----- DIAGNOSTICS\n{rendered}");
         let stem = name.trim_end_matches(".flow").to_string();
         // One failing snapshot must not hide the others: collect, then report.
         let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -120,12 +110,7 @@ fn every_code_has_exactly_one_fixture_named_after_it() {
             [] => missing.push(expected),
             [one] if *one == expected => {}
             [one] => problems.push(format!("{one} should be named {expected}")),
-            many => problems.push(format!(
-                "{} has {} fixtures: {}",
-                code.id,
-                many.len(),
-                many.join(", ")
-            )),
+            many => problems.push(format!("{} has {} fixtures: {}", code.id, many.len(), many.join(", "))),
         }
     }
     for (name, _) in &fixtures {
@@ -151,10 +136,7 @@ fn every_fixture_diagnostic_has_help_and_a_label() {
                 problems.push(format!("{name}: {} `{}` has no help", d.code.id, d.message));
             }
             if d.labels.is_empty() {
-                problems.push(format!(
-                    "{name}: {} `{}` has no label",
-                    d.code.id, d.message
-                ));
+                problems.push(format!("{name}: {} `{}` has no label", d.code.id, d.message));
             }
         }
     }

@@ -16,7 +16,11 @@ fn roots() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
     let mut roots: Vec<PathBuf> = entries
-        .map(|entry| entry.unwrap_or_else(|e| panic!("cannot read an entry of {}: {e}", dir.display())).path())
+        .map(|entry| {
+            entry
+                .unwrap_or_else(|e| panic!("cannot read an entry of {}: {e}", dir.display()))
+                .path()
+        })
         .filter(|p| p.is_file() && p.extension().is_some_and(|ext| ext == "flow"))
         .collect();
     roots.sort();
@@ -58,9 +62,18 @@ fn describe(d: &Diagnostic, sources: &SourceMap) -> String {
             Some(f) => {
                 let lc = f.lines.line_col(&f.text, label.span.start as usize);
                 let snippet = f.slice(label.span).lines().next().unwrap_or("");
-                (f.name.as_str(), format!("{}:{} bytes {}..{} `{snippet}`", lc.line, lc.column, label.span.start, label.span.end))
+                (
+                    f.name.as_str(),
+                    format!(
+                        "{}:{} bytes {}..{} `{snippet}`",
+                        lc.line, lc.column, label.span.start, label.span.end
+                    ),
+                )
             }
-            None => ("<unknown file>", format!("bytes {}..{}", label.span.start, label.span.end)),
+            None => (
+                "<unknown file>",
+                format!("bytes {}..{}", label.span.start, label.span.end),
+            ),
         };
         let kind = if label.primary { "at" } else { "see" };
         out.push_str(&format!("\n    {kind} {file}:{at} — {}", label.message));
@@ -77,7 +90,11 @@ fn describe(d: &Diagnostic, sources: &SourceMap) -> String {
 #[test]
 fn there_are_enough_examples() {
     let roots = roots();
-    assert!(roots.len() >= 6, "expected at least 6 examples/*.flow, found {}: {roots:?}", roots.len());
+    assert!(
+        roots.len() >= 6,
+        "expected at least 6 examples/*.flow, found {}: {roots:?}",
+        roots.len()
+    );
 }
 
 #[test]
@@ -89,18 +106,34 @@ fn every_example_checks_clean_and_its_ir_verifies() {
         let project = Project::load(&name, &text, &mut read);
         let analysis = project::analyze(&project);
         if !analysis.diagnostics.is_empty() {
-            let listed: Vec<String> = analysis.diagnostics.iter().map(|d| describe(d, &project.sources)).collect();
-            failures.push(format!("{name}: {} diagnostic(s)\n  {}", listed.len(), listed.join("\n  ")));
+            let listed: Vec<String> = analysis
+                .diagnostics
+                .iter()
+                .map(|d| describe(d, &project.sources))
+                .collect();
+            failures.push(format!(
+                "{name}: {} diagnostic(s)\n  {}",
+                listed.len(),
+                listed.join("\n  ")
+            ));
         }
         let problems = callflow_compiler::ir::verify::verify(&analysis.ir);
         if !problems.is_empty() {
-            failures.push(format!("{name}: the IR breaks {} invariant(s) (a compiler bug)\n  {}", problems.len(), problems.join("\n  ")));
+            failures.push(format!(
+                "{name}: the IR breaks {} invariant(s) (a compiler bug)\n  {}",
+                problems.len(),
+                problems.join("\n  ")
+            ));
         }
         if analysis.ir.flows.is_empty() {
             failures.push(format!("{name}: a root example must declare a flow"));
         }
     }
-    assert!(failures.is_empty(), "examples that do not check clean:\n\n{}", failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "examples that do not check clean:\n\n{}",
+        failures.join("\n\n")
+    );
 }
 
 /// Shared files are there to be imported: each must be used by some root, or
@@ -117,7 +150,9 @@ fn every_shared_file_is_imported() {
         imported.extend(project.sources.iter().map(|(_, f)| f.name.clone()));
     }
     for entry in entries {
-        let path = entry.unwrap_or_else(|e| panic!("cannot read an entry of {}: {e}", shared.display())).path();
+        let path = entry
+            .unwrap_or_else(|e| panic!("cannot read an entry of {}: {e}", shared.display()))
+            .path();
         if path.extension().is_some_and(|ext| ext == "flow") {
             let name = normalize(&path).display().to_string();
             assert!(imported.contains(&name), "{name} is not imported by any example");

@@ -42,7 +42,12 @@ fn graph_inputs(dir: &Path) -> Vec<PathBuf> {
 fn render(input: &Path, format: &str) -> String {
     let out = callflow(&["graph", "--format", format, &input.to_string_lossy()]);
     let text = String::from_utf8(out.stdout).expect("utf-8 graph");
-    assert!(!text.is_empty(), "no {format} graph for {}: {}", input.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !text.is_empty(),
+        "no {format} graph for {}: {}",
+        input.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     text
 }
 
@@ -53,10 +58,18 @@ fn dot_output_is_accepted_by_graphviz() {
     }
     let dir = scratch("dot");
     for input in graph_inputs(&dir) {
-        let file = dir.join(format!("{}.dot", input.file_stem().unwrap_or_default().to_string_lossy()));
+        let file = dir.join(format!(
+            "{}.dot",
+            input.file_stem().unwrap_or_default().to_string_lossy()
+        ));
         std::fs::write(&file, render(&input, "dot")).expect("write dot");
         let out = Command::new("dot").arg("-Tsvg").arg(&file).output().expect("run dot");
-        assert!(out.status.success(), "dot rejected {}: {}", file.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "dot rejected {}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
     }
 }
@@ -69,11 +82,18 @@ fn mermaid_output_is_accepted_by_mermaid() {
     for input in graph_inputs(&dir) {
         let text = render(&input, "mermaid");
         assert!(text.starts_with("flowchart TD\n"));
-        let file = dir.join(format!("{}.mmd", input.file_stem().unwrap_or_default().to_string_lossy()));
+        let file = dir.join(format!(
+            "{}.mmd",
+            input.file_stem().unwrap_or_default().to_string_lossy()
+        ));
         std::fs::write(&file, text).expect("write mermaid");
         files.push(file);
     }
-    let out = Command::new("node").arg(parser).args(&files).output().expect("run node");
+    let out = Command::new("node")
+        .arg(parser)
+        .args(&files)
+        .output()
+        .expect("run node");
     assert!(
         out.status.success(),
         "mermaid rejected a graph:\n{}{}",
@@ -90,7 +110,10 @@ fn labels_show_state_and_action_and_edges_the_outcome() {
     let dot = render(&hostile, "dot");
     assert!(dot.contains("label=\"b: menu \\\"Press # or * please\\\"\""), "{dot}");
     assert!(dot.contains("[label=\"key #\"]"), "{dot}");
-    assert!(dot.contains("[label=\"true\"]") && dot.contains("[label=\"false\"]"), "{dot}");
+    assert!(
+        dot.contains("[label=\"true\"]") && dot.contains("[label=\"false\"]"),
+        "{dot}"
+    );
     let mermaid = render(&hostile, "mermaid");
     assert!(mermaid.contains("-->|\"key #35;\"|"), "{mermaid}");
 }

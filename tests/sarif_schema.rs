@@ -10,7 +10,9 @@ use std::process::Command;
 
 #[test]
 fn sarif_output_validates_against_the_official_schema() {
-    let Some(validator) = js_tool("sarif-validate.mjs") else { return };
+    let Some(validator) = js_tool("sarif-validate.mjs") else {
+        return;
+    };
     let dir = scratch("sarif");
     let fixtures = root().join("tests/diagnostics");
     let mut inputs: Vec<String> = std::fs::read_dir(&fixtures)
@@ -22,18 +24,31 @@ fn sarif_output_validates_against_the_official_schema() {
     inputs.sort();
     let mut logs = Vec::new();
     // All fixtures in one log (many rules and results), then each example (no results).
-    let all = callflow(&[&["check", "--format", "sarif"][..], &inputs.iter().map(String::as_str).collect::<Vec<_>>()].concat());
+    let all = callflow(
+        &[
+            &["check", "--format", "sarif"][..],
+            &inputs.iter().map(String::as_str).collect::<Vec<_>>(),
+        ]
+        .concat(),
+    );
     assert_eq!(all.status.code(), Some(1), "fixtures have errors");
     let file = dir.join("fixtures.sarif");
     std::fs::write(&file, &all.stdout).expect("write sarif");
     logs.push(file);
     for example in examples() {
         let out = callflow(&["check", "--format", "sarif", &example.to_string_lossy()]);
-        let file = dir.join(format!("{}.sarif", example.file_stem().unwrap_or_default().to_string_lossy()));
+        let file = dir.join(format!(
+            "{}.sarif",
+            example.file_stem().unwrap_or_default().to_string_lossy()
+        ));
         std::fs::write(&file, &out.stdout).expect("write sarif");
         logs.push(file);
     }
-    let out = Command::new("node").arg(validator).args(&logs).output().expect("run node");
+    let out = Command::new("node")
+        .arg(validator)
+        .args(&logs)
+        .output()
+        .expect("run node");
     assert!(
         out.status.success(),
         "SARIF does not validate:\n{}{}",

@@ -67,11 +67,7 @@ fn generate(states: usize) -> String {
             );
             continue;
         }
-        let (a, b, c) = (
-            rng.ahead(i, 6, last),
-            rng.ahead(i, 20, last),
-            rng.ahead(i, 50, last),
-        );
+        let (a, b, c) = (rng.ahead(i, 6, last), rng.ahead(i, 20, last), rng.ahead(i, 50, last));
         match i % 6 {
             0 | 3 => {
                 let _ = write!(

@@ -205,24 +205,43 @@ pub struct Stmt {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     Say(Say),
-    Play { source: StrLit, repeat: Option<Spanned<u32>> },
+    Play {
+        source: StrLit,
+        repeat: Option<Spanned<u32>>,
+    },
     Pause(Duration),
     Collect(Collect),
     Record(Record),
     StartRecording,
     StopRecording,
     Dial(Dial),
-    Enqueue { queue: Name, hold_music: Option<HoldMusic> },
-    Dequeue { queue: Name, number: Option<StrLit> },
-    Park { intro: Option<StrLit>, hold: Option<StrLit>, max: Option<Duration> },
+    Enqueue {
+        queue: Name,
+        hold_music: Option<HoldMusic>,
+    },
+    Dequeue {
+        queue: Name,
+        number: Option<StrLit>,
+    },
+    Park {
+        intro: Option<StrLit>,
+        hold: Option<StrLit>,
+        max: Option<Duration>,
+    },
     Conference(Conference),
-    Stream { url: StrLit, max_duration: Option<Duration> },
+    Stream {
+        url: StrLit,
+        max_duration: Option<Duration>,
+    },
     Redirect(RedirectTarget),
     Reject(Option<Spanned<RejectReason>>),
     Hangup,
     Goto(Name),
     If(If),
-    Set { var: Name, value: Expr },
+    Set {
+        var: Name,
+        value: Expr,
+    },
     /// A line that did not parse; its diagnostic has been reported.
     Error,
 }
@@ -351,9 +370,16 @@ pub enum ExprKind {
     Duration(u64),
     Bool(bool),
     Var(Name),
-    Call { name: Name, args: Vec<Arg> },
+    Call {
+        name: Name,
+        args: Vec<Arg>,
+    },
     Not(Box<Expr>),
-    Binary { op: Spanned<BinOp>, lhs: Box<Expr>, rhs: Box<Expr> },
+    Binary {
+        op: Spanned<BinOp>,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     Error,
 }
 
@@ -425,15 +451,11 @@ impl Stmt {
             | StmtKind::Park { .. }
             | StmtKind::Conference(_)
             | StmtKind::Stream { .. } => true,
-            StmtKind::If(i) => {
-                block_is_terminal(&i.then) && i.otherwise.as_deref().is_some_and(block_is_terminal)
-            }
+            StmtKind::If(i) => block_is_terminal(&i.then) && i.otherwise.as_deref().is_some_and(block_is_terminal),
             // A dial continues when it fails, unless every failure is routed.
-            StmtKind::Dial(d) => {
-                [Outcome::Busy, Outcome::NoAnswer, Outcome::Failed]
-                    .iter()
-                    .all(|o| d.outcomes.iter().any(|h| h.outcome.value == *o))
-            }
+            StmtKind::Dial(d) => [Outcome::Busy, Outcome::NoAnswer, Outcome::Failed]
+                .iter()
+                .all(|o| d.outcomes.iter().any(|h| h.outcome.value == *o)),
             _ => false,
         }
     }
@@ -450,7 +472,10 @@ impl Stmt {
                 out.extend(d.send_digits.iter());
                 out.extend(d.ringback.iter());
             }
-            StmtKind::Enqueue { hold_music: Some(HoldMusic::Url(u)), .. } => out.push(u),
+            StmtKind::Enqueue {
+                hold_music: Some(HoldMusic::Url(u)),
+                ..
+            } => out.push(u),
             StmtKind::Dequeue { number, .. } => out.extend(number.iter()),
             StmtKind::Park { intro, hold, .. } => {
                 out.extend(intro.iter());

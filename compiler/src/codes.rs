@@ -51,7 +51,9 @@ pub static ALL: &[&Code] = &[
 /// Find a code by id (`E0302`, case-insensitive) or name (`dead-end`).
 pub fn lookup(query: &str) -> Option<&'static Code> {
     let q = query.trim();
-    ALL.iter().copied().find(|c| c.id.eq_ignore_ascii_case(q) || c.name == q)
+    ALL.iter()
+        .copied()
+        .find(|c| c.id.eq_ignore_ascii_case(q) || c.name == q)
 }
 
 #[cfg(test)]
@@ -67,9 +69,21 @@ mod tests {
             assert!(ids.insert(c.id), "duplicate id {}", c.id);
             assert!(names.insert(c.name), "duplicate name {}", c.name);
             let prefix = if c.severity == crate::Severity::Error { 'E' } else { 'W' };
-            assert!(c.id.starts_with(prefix) && c.id.len() == 5, "{} has the wrong prefix for its severity", c.id);
-            assert!(c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'), "{} is not kebab-case", c.name);
-            assert!(c.explain.contains("## How to fix"), "{} explain page lacks a fix section", c.id);
+            assert!(
+                c.id.starts_with(prefix) && c.id.len() == 5,
+                "{} has the wrong prefix for its severity",
+                c.id
+            );
+            assert!(
+                c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{} is not kebab-case",
+                c.name
+            );
+            assert!(
+                c.explain.contains("## How to fix"),
+                "{} explain page lacks a fix section",
+                c.id
+            );
         }
     }
 

@@ -68,13 +68,21 @@ impl Diagnostic {
 
     /// Where the problem is, with a short label.
     pub fn primary(mut self, span: Span, label: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: label.into(), primary: true });
+        self.labels.push(Label {
+            span,
+            message: label.into(),
+            primary: true,
+        });
         self
     }
 
     /// A related place, with a label saying how it relates.
     pub fn secondary(mut self, span: Span, label: impl Into<String>) -> Self {
-        self.labels.push(Label { span, message: label.into(), primary: false });
+        self.labels.push(Label {
+            span,
+            message: label.into(),
+            primary: false,
+        });
         self
     }
 
@@ -89,7 +97,11 @@ impl Diagnostic {
     }
 
     pub fn primary_span(&self) -> Option<Span> {
-        self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| l.span)
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(self.labels.first())
+            .map(|l| l.span)
     }
 
     pub fn is_error(&self) -> bool {

@@ -41,10 +41,14 @@ pub fn parse(spec: &str) -> Result<Schedule, String> {
     for part in spec.split([';', ',']).map(str::trim).filter(|p| !p.is_empty()) {
         let mut words = part.split_whitespace();
         let (Some(days), Some(times), None) = (words.next(), words.next(), words.next()) else {
-            return Err(format!("`{part}` should be days and hours, such as `Mon-Fri 08:00-18:00`"));
+            return Err(format!(
+                "`{part}` should be days and hours, such as `Mon-Fri 08:00-18:00`"
+            ));
         };
         let days = parse_days(days)?;
-        let (from, to) = times.split_once('-').ok_or_else(|| format!("`{times}` should be a time range such as `08:00-18:00`"))?;
+        let (from, to) = times
+            .split_once('-')
+            .ok_or_else(|| format!("`{times}` should be a time range such as `08:00-18:00`"))?;
         let (from, to) = (parse_time(from)?, parse_time(to)?);
         if from == to {
             return Err(format!("`{times}` is an empty range"));

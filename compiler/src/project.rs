@@ -67,7 +67,11 @@ impl Project {
 
     /// A project of one file whose imports cannot be resolved.
     pub fn single(name: &str, text: &str) -> Project {
-        Project::load(name, text, &mut |_, _| Err("imports are not available here".to_string()))
+        Project::load(
+            name,
+            text,
+            &mut |_, _| Err("imports are not available here".to_string()),
+        )
     }
 }
 
@@ -104,7 +108,12 @@ mod tests {
     use super::*;
 
     fn ids(src: &str) -> Vec<&'static str> {
-        check_source("t.flow", src).1.diagnostics.iter().map(|d| d.code.id).collect()
+        check_source("t.flow", src)
+            .1
+            .diagnostics
+            .iter()
+            .map(|d| d.code.id)
+            .collect()
     }
 
     #[test]
@@ -112,7 +121,10 @@ mod tests {
         let src = "flow f {\n  start a\n}\nstep a {\n  sya \"x\"\n  goto b\n}\nstep b {\n  goto nowhere\n}\n";
         let found = ids(src);
         assert!(found.contains(&"E0001"), "{found:?}");
-        assert!(found.contains(&"E0101"), "the undefined state in the valid step is reported: {found:?}");
+        assert!(
+            found.contains(&"E0101"),
+            "the undefined state in the valid step is reported: {found:?}"
+        );
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
-        Span { file, start: clamp_u32(start), end: clamp_u32(end.max(start)) }
+        Span {
+            file,
+            start: clamp_u32(start),
+            end: clamp_u32(end.max(start)),
+        }
     }
 
     pub fn range(&self) -> std::ops::Range<usize> {
@@ -37,7 +41,11 @@ impl Span {
 
     /// The smallest span covering both (they must be in the same file).
     pub fn to(self, other: Span) -> Span {
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn shifted(self, by: usize) -> Span {
@@ -61,7 +69,11 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let lines = LineIndex::new(&text);
-        SourceFile { name: name.into(), text, lines }
+        SourceFile {
+            name: name.into(),
+            text,
+            lines,
+        }
     }
 
     /// The text of a span, or "" when the span does not fit this file.
@@ -92,7 +104,10 @@ impl SourceMap {
     }
 
     pub fn find(&self, name: &str) -> Option<FileId> {
-        self.files.iter().position(|f| f.name == name).map(|i| FileId(clamp_u32(i)))
+        self.files
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FileId(clamp_u32(i)))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
@@ -161,7 +176,9 @@ impl LineIndex {
 
     /// Byte offset of a 0-based line and UTF-16 column (LSP positions); clamps.
     pub fn offset_of_utf16(&self, text: &str, line: usize, utf16_col: usize) -> usize {
-        let Some(start) = self.line_start(line) else { return text.len() };
+        let Some(start) = self.line_start(line) else {
+            return text.len();
+        };
         let end = self.line_start(line + 1).unwrap_or(text.len());
         let mut units = 0;
         for (i, ch) in text.get(start..end).unwrap_or("").char_indices() {
@@ -190,7 +207,14 @@ mod tests {
         let text = "say \"héllo 👋\"\nhangup\n";
         let idx = LineIndex::new(text);
         let h = text.find("hangup").unwrap_or(0);
-        assert_eq!(idx.line_col(text, h), LineCol { line: 2, column: 1, utf16_column: 0 });
+        assert_eq!(
+            idx.line_col(text, h),
+            LineCol {
+                line: 2,
+                column: 1,
+                utf16_column: 0
+            }
+        );
         let end_quote = text.rfind('"').unwrap_or(0);
         let lc = idx.line_col(text, end_quote);
         assert_eq!((lc.line, lc.column, lc.utf16_column), (1, 13, 13));

@@ -25,7 +25,11 @@ pub fn distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let old = row[j + 1];
-            row[j + 1] = if ca == *cb { prev_diag } else { 1 + prev_diag.min(old).min(row[j]) };
+            row[j + 1] = if ca == *cb {
+                prev_diag
+            } else {
+                1 + prev_diag.min(old).min(row[j])
+            };
             prev_diag = old;
         }
     }

@@ -21,10 +21,7 @@ fn diagnostics_index_is_up_to_date() {
             .lines()
             .zip(generated.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(
-                || "at the end".to_string(),
-                |i| format!("from line {}", i + 1),
-            );
+            .map_or_else(|| "at the end".to_string(), |i| format!("from line {}", i + 1));
         panic!(
             "docs/diagnostics.md is out of date ({first_difference}).\n\
              Regenerate it with:\n\n    UPDATE_DOCS=1 cargo test -p callflow-compiler --test docs_drift\n"

@@ -24,20 +24,14 @@ fn problems(text: &str) -> Vec<String> {
     let (project, analysis) = check_source("input.flow", text);
     let mut out = Vec::new();
     if project.sources.len() != 1 {
-        out.push(format!(
-            "expected one source file, got {}",
-            project.sources.len()
-        ));
+        out.push(format!("expected one source file, got {}", project.sources.len()));
     }
     let span_problem = |start: u32, end: u32, file: FileId| -> Option<String> {
         let (s, e) = (start as usize, end as usize);
         if file != FileId(0) {
             Some(format!("span {s}..{e} in unknown file {file:?}"))
         } else if s > e || e > text.len() {
-            Some(format!(
-                "span {s}..{e} outside the text (len {})",
-                text.len()
-            ))
+            Some(format!("span {s}..{e} outside the text (len {})", text.len()))
         } else if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
             Some(format!("span {s}..{e} splits a character"))
         } else {
@@ -51,10 +45,7 @@ fn problems(text: &str) -> Vec<String> {
         // Every label, not just the primary one: renderers show them all.
         for l in &d.labels {
             if let Some(p) = span_problem(l.span.start, l.span.end, l.span.file) {
-                out.push(format!(
-                    "{} `{}`: label `{}`: {p}",
-                    d.code.id, d.message, l.message
-                ));
+                out.push(format!("{} `{}`: label `{}`: {p}", d.code.id, d.message, l.message));
             }
         }
     }
@@ -65,11 +56,7 @@ fn problems(text: &str) -> Vec<String> {
             out.push(format!("IR node {}: {p}", analysis.ir.describe_node(id)));
         }
     }
-    out.extend(
-        verify(&analysis.ir)
-            .into_iter()
-            .map(|p| format!("ir::verify: {p}")),
-    );
+    out.extend(verify(&analysis.ir).into_iter().map(|p| format!("ir::verify: {p}")));
     out
 }
 
@@ -103,8 +90,7 @@ fn examples() -> &'static [(String, String)] {
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.extension().is_some_and(|e| e == "flow") {
-                    let text = std::fs::read_to_string(&path)
-                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                     found.push((path.display().to_string(), text));
                 }
             }
@@ -451,17 +437,11 @@ fn every_example_with_other_line_endings_checks_soundly() {
     for (path, text) in examples() {
         assert_sound(&format!("{path} with CRLF"), &text.replace('\n', "\r\n"));
         assert_sound(&format!("{path} with lone CR"), &text.replace('\n', "\r"));
-        assert_sound(
-            &format!("{path} with CR inside lines"),
-            &text.replace(' ', "\r"),
-        );
+        assert_sound(&format!("{path} with CR inside lines"), &text.replace(' ', "\r"));
         assert_sound(&format!("{path} with NULs"), &text.replace(' ', "\0"));
         assert_sound(&format!("{path} with BOM"), &format!("\u{FEFF}{text}"));
         assert_sound(&format!("{path} with tabs"), &text.replace("  ", "\t"));
-        assert_sound(
-            &format!("{path} without newline at the end"),
-            text.trim_end(),
-        );
+        assert_sound(&format!("{path} without newline at the end"), text.trim_end());
     }
 }
 
@@ -474,10 +454,7 @@ fn pathological() -> Vec<(&'static str, String)> {
     vec![
         ("empty", String::new()),
         ("lone CR", "\r".to_string()),
-        (
-            "lone CR in a step",
-            format!("{FLOW_HEAD}step a {{\r  hangup\r}}\r"),
-        ),
+        ("lone CR in a step", format!("{FLOW_HEAD}step a {{\r  hangup\r}}\r")),
         (
             "CRLF file",
             format!("{FLOW_HEAD}step a {{\n  say \"hi\"\n  hangup\n}}\n").replace('\n', "\r\n"),
@@ -497,17 +474,11 @@ fn pathological() -> Vec<(&'static str, String)> {
         ),
         (
             "10k unclosed (",
-            format!(
-                "{FLOW_HEAD}step a {{\n  set x = {}1\n  hangup\n}}\n",
-                "(".repeat(n)
-            ),
+            format!("{FLOW_HEAD}step a {{\n  set x = {}1\n  hangup\n}}\n", "(".repeat(n)),
         ),
         (
             "10k ( in a string",
-            format!(
-                "{FLOW_HEAD}step a {{\n  say \"{}\"\n  hangup\n}}\n",
-                "(".repeat(n)
-            ),
+            format!("{FLOW_HEAD}step a {{\n  say \"{}\"\n  hangup\n}}\n", "(".repeat(n)),
         ),
         ("10k ( at top level", "(".repeat(n)),
         (
@@ -601,10 +572,7 @@ fn pathological() -> Vec<(&'static str, String)> {
         ("256 KB bare line", "x".repeat(1 << 18)),
         (
             "256 KB of é, unterminated",
-            format!(
-                "{FLOW_HEAD}step a {{\n  say \"{}\n}}\n",
-                "é".repeat(1 << 17)
-            ),
+            format!("{FLOW_HEAD}step a {{\n  say \"{}\n}}\n", "é".repeat(1 << 17)),
         ),
         (
             "256 KB interpolation",

@@ -72,11 +72,7 @@ pub fn run(args: &Args) -> Exit {
         CheckFormat::Json => Format::Json,
         CheckFormat::Sarif => Format::Sarif,
     };
-    output::stdout(&render::render(
-        &report.diagnostics,
-        &report.sources,
-        format,
-    ));
+    output::stdout(&render::render(&report.diagnostics, &report.sources, format));
     let failed = report.has_errors() || (args.deny_warnings && report.has_warnings());
     if failed { exit.max(Exit::Errors) } else { exit }
 }

@@ -33,10 +33,7 @@ fn walk(dir: &Path, found: &mut Vec<String>) {
             if !name.starts_with('.') && name != "target" {
                 walk(&path, found);
             }
-        } else if path.extension().is_some_and(|e| e == "flow")
-            && !name.starts_with('.')
-            && path.is_file()
-        {
+        } else if path.extension().is_some_and(|e| e == "flow") && !name.starts_with('.') && path.is_file() {
             found.push(load::name_of(&path));
         }
     }
@@ -46,13 +43,9 @@ fn walk(dir: &Path, found: &mut Vec<String>) {
 /// for files only reachable from each other (an import cycle), the first of
 /// each cycle. Every file ends up reachable from some root.
 pub fn roots(files: &[String]) -> Vec<String> {
-    let imports: BTreeMap<&str, Vec<String>> =
-        files.iter().map(|f| (f.as_str(), imports_of(f))).collect();
+    let imports: BTreeMap<&str, Vec<String>> = files.iter().map(|f| (f.as_str(), imports_of(f))).collect();
     let imported: BTreeSet<&str> = imports.values().flatten().map(String::as_str).collect();
-    let mut roots: Vec<&String> = files
-        .iter()
-        .filter(|f| !imported.contains(f.as_str()))
-        .collect();
+    let mut roots: Vec<&String> = files.iter().filter(|f| !imported.contains(f.as_str())).collect();
     let mut reached = BTreeSet::new();
     for &root in &roots {
         reach(root, &imports, &mut reached);
@@ -66,11 +59,7 @@ pub fn roots(files: &[String]) -> Vec<String> {
     roots.into_iter().cloned().collect()
 }
 
-fn reach<'a>(
-    from: &'a str,
-    imports: &'a BTreeMap<&str, Vec<String>>,
-    reached: &mut BTreeSet<&'a str>,
-) {
+fn reach<'a>(from: &'a str, imports: &'a BTreeMap<&str, Vec<String>>, reached: &mut BTreeSet<&'a str>) {
     let mut stack = vec![from];
     while let Some(file) = stack.pop() {
         if reached.insert(file) {

@@ -156,14 +156,8 @@ mod tests {
 
     #[test]
     fn names_are_normalised_lexically() {
-        assert_eq!(
-            normalize(Path::new("./a/../b.flow")),
-            PathBuf::from("b.flow")
-        );
-        assert_eq!(
-            normalize(Path::new("../x/./y.flow")),
-            PathBuf::from("../x/y.flow")
-        );
+        assert_eq!(normalize(Path::new("./a/../b.flow")), PathBuf::from("b.flow"));
+        assert_eq!(normalize(Path::new("../x/./y.flow")), PathBuf::from("../x/y.flow"));
         assert_eq!(normalize(Path::new("/../a.flow")), PathBuf::from("/a.flow"));
         assert_eq!(normalize(Path::new("./")), PathBuf::from("."));
         assert_eq!(
@@ -179,9 +173,7 @@ mod tests {
             return;
         };
         assert_eq!(name_of(&cwd.join("flows/../a.flow")), "a.flow");
-        let parent = cwd
-            .file_name()
-            .map(|n| Path::new("..").join(n).join("b.flow"));
+        let parent = cwd.file_name().map(|n| Path::new("..").join(n).join("b.flow"));
         if let Some(roundabout) = parent {
             assert_eq!(name_of(&roundabout), "b.flow");
         }

@@ -10,7 +10,10 @@ pub fn root() -> PathBuf {
 }
 
 pub fn callflow(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_callflow")).args(args).output().expect("run callflow")
+    Command::new(env!("CARGO_BIN_EXE_callflow"))
+        .args(args)
+        .output()
+        .expect("run callflow")
 }
 
 /// A fresh scratch directory for one test.
@@ -25,7 +28,10 @@ pub fn scratch(name: &str) -> PathBuf {
 pub fn available(tool: &str, probe: &mut Command) -> bool {
     let ok = probe.output().is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(std::env::var_os("CI").is_none(), "{tool} is missing under CI; .ci/run should install it");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} is missing under CI; .ci/run should install it"
+        );
         eprintln!("note: {tool} not available, skipping");
     }
     ok
@@ -38,7 +44,10 @@ pub fn js_tool(script: &str) -> Option<PathBuf> {
     }
     let dir = root().join("tests/tools/js");
     if !dir.join("node_modules").exists() {
-        assert!(std::env::var_os("CI").is_none(), "run `npm ci --prefix tests/tools/js` (.ci/run does)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "run `npm ci --prefix tests/tools/js` (.ci/run does)"
+        );
         eprintln!("note: tests/tools/js/node_modules missing (npm ci --prefix tests/tools/js), skipping");
         return None;
     }

@@ -14,8 +14,13 @@ macro_rules! code {
     };
 }
 
-code!(UNDEFINED_STATE, "E0101", "undefined-state", Error, "a `goto`, menu option or outcome names a state that does not exist",
-r##"## What it means
+code!(
+    UNDEFINED_STATE,
+    "E0101",
+    "undefined-state",
+    Error,
+    "a `goto`, menu option or outcome names a state that does not exist",
+    r##"## What it means
 Control is sent to a state (`step` or `menu`) that no file of the project
 defines. The call would have nowhere to go.
 
@@ -34,10 +39,16 @@ step sales {
 ## How to fix
 Correct the name, or add the missing state. In an editor, the quick fix
 "create missing state" adds an empty `step` for you.
-"##);
+"##
+);
 
-code!(DUPLICATE_DEFINITION, "E0102", "duplicate-definition", Error, "two states, queues or flows have the same name",
-r##"## What it means
+code!(
+    DUPLICATE_DEFINITION,
+    "E0102",
+    "duplicate-definition",
+    Error,
+    "two states, queues or flows have the same name",
+    r##"## What it means
 States (`step` and `menu` share one namespace), queues and flows must each have
 a unique name across the whole project, imported files included. With two
 definitions it is ambiguous which one a `goto` means.
@@ -56,10 +67,16 @@ menu goodbye {
 
 ## How to fix
 Rename one of them (and the references to it) or delete the copy.
-"##);
+"##
+);
 
-code!(UNDEFINED_QUEUE, "E0103", "undefined-queue", Error, "`enqueue` or `dequeue` names a queue that is not declared",
-r##"## What it means
+code!(
+    UNDEFINED_QUEUE,
+    "E0103",
+    "undefined-queue",
+    Error,
+    "`enqueue` or `dequeue` names a queue that is not declared",
+    r##"## What it means
 Queues are declared at the top level with `queue name` (optionally with a block
 giving their `hold_music`). `enqueue` and `dequeue` must name a declared queue.
 
@@ -75,10 +92,16 @@ queue agents {
 
 ## How to fix
 Declare the queue, or correct the name.
-"##);
+"##
+);
 
-code!(UNDEFINED_VARIABLE, "E0104", "undefined-variable", Error, "a variable is read but nothing ever sets it",
-r##"## What it means
+code!(
+    UNDEFINED_VARIABLE,
+    "E0104",
+    "undefined-variable",
+    Error,
+    "a variable is read but nothing ever sets it",
+    r##"## What it means
 A variable is read (in a condition, `set`, or a `{name}` interpolation), but no
 `set`, `collect` or `record` anywhere in the project gives it a value, and it is
 not a built-in (`caller`, `called`, `call_id`).
@@ -94,10 +117,16 @@ step confirm {
 ## How to fix
 Correct the spelling, or set the variable before it is read: `collect account
 digits 6..12` or `set account = "none"`.
-"##);
+"##
+);
 
-code!(MISSING_START, "E0105", "missing-start", Error, "a flow does not say which state it starts in",
-r##"## What it means
+code!(
+    MISSING_START,
+    "E0105",
+    "missing-start",
+    Error,
+    "a flow does not say which state it starts in",
+    r##"## What it means
 Every `flow` block needs a `start` setting naming the state the call enters
 first. Without it the flow cannot be run or compiled.
 
@@ -110,10 +139,16 @@ flow support {
 
 ## How to fix
 Add `start <state>` to the flow block.
-"##);
+"##
+);
 
-code!(UNDEFINED_FLOW, "E0106", "undefined-flow", Error, "`redirect flow` names a flow that does not exist",
-r##"## What it means
+code!(
+    UNDEFINED_FLOW,
+    "E0106",
+    "undefined-flow",
+    Error,
+    "`redirect flow` names a flow that does not exist",
+    r##"## What it means
 `redirect flow name` hands the call to another flow of the project (its start
 state and defaults). No flow of that name is declared.
 
@@ -127,10 +162,16 @@ step transfer {
 ## How to fix
 Declare `flow billing { start … }` (in this file or an imported one), or correct
 the name.
-"##);
+"##
+);
 
-code!(DUPLICATE_OPTION, "E0107", "duplicate-option", Error, "a setting, option or outcome is given twice",
-r##"## What it means
+code!(
+    DUPLICATE_OPTION,
+    "E0107",
+    "duplicate-option",
+    Error,
+    "a setting, option or outcome is given twice",
+    r##"## What it means
 Each option of a statement (`timeout`, `voice`, `beep` …), each setting of a
 flow, menu or queue, and each `on` outcome of an action may be given once. With
 two, it is unclear which one was meant.
@@ -145,10 +186,16 @@ step ask {
 
 ## How to fix
 Keep one of them.
-"##);
+"##
+);
 
-code!(MISPLACED_OUTCOME, "E0108", "misplaced-outcome", Error, "an `on …` line does not belong to an action with that outcome",
-r##"## What it means
+code!(
+    MISPLACED_OUTCOME,
+    "E0108",
+    "misplaced-outcome",
+    Error,
+    "an `on …` line does not belong to an action with that outcome",
+    r##"## What it means
 `on <outcome> -> state` routes an outcome of the action directly above it:
 `dial` has `answered`, `busy`, `no_answer` and `failed`; `collect` and `record`
 have `timeout`. The line must follow such an action, and name one of its
@@ -165,10 +212,16 @@ step sales {
 ## How to fix
 Move the `on` line under the `dial`, `collect` or `record` it belongs to, or use
 an outcome that action has.
-"##);
+"##
+);
 
-code!(ASSIGN_TO_BUILTIN, "E0109", "assign-to-builtin", Error, "`set`, `collect` or `record` writes a built-in variable",
-r##"## What it means
+code!(
+    ASSIGN_TO_BUILTIN,
+    "E0109",
+    "assign-to-builtin",
+    Error,
+    "`set`, `collect` or `record` writes a built-in variable",
+    r##"## What it means
 `caller`, `called` and `call_id` are provided by the call and cannot be
 changed.
 
@@ -182,10 +235,16 @@ step x {
 
 ## How to fix
 Store the value in a variable of your own: `set customer = caller`.
-"##);
+"##
+);
 
-code!(NO_FLOW, "E0110", "no-flow", Error, "the project declares no `flow`",
-r##"## What it means
+code!(
+    NO_FLOW,
+    "E0110",
+    "no-flow",
+    Error,
+    "the project declares no `flow`",
+    r##"## What it means
 A project needs at least one `flow` block: it names the state a call starts in
 and the defaults (voice, language, timeouts). Without one nothing can run, and
 every state would be unreachable.
@@ -200,10 +259,16 @@ flow main_line {
   start welcome
 }
 ```
-"##);
+"##
+);
 
-code!(INVALID_DURATION, "E0201", "invalid-duration", Error, "a duration is zero, too long, or out of the range this setting accepts",
-r##"## What it means
+code!(
+    INVALID_DURATION,
+    "E0201",
+    "invalid-duration",
+    Error,
+    "a duration is zero, too long, or out of the range this setting accepts",
+    r##"## What it means
 Durations are written as a whole number and a unit: `500ms`, `5s`, `2m`, `1h`.
 Timeouts and maximum lengths must be longer than zero, and some settings have
 limits (a `pause` of more than an hour, an input timeout of more than ten
@@ -219,10 +284,16 @@ step ask {
 
 ## How to fix
 Give a duration in the range the message names.
-"##);
+"##
+);
 
-code!(INVALID_DTMF, "E0202", "invalid-dtmf", Error, "a key or digit string has characters a phone keypad cannot send",
-r##"## What it means
+code!(
+    INVALID_DTMF,
+    "E0202",
+    "invalid-dtmf",
+    Error,
+    "a key or digit string has characters a phone keypad cannot send",
+    r##"## What it means
 DTMF keys are `0`–`9`, `*` and `#`. A `finish` key is one such key. Digits sent
 after a dial (`send_digits`) may also contain `w`, a half-second wait.
 
@@ -236,10 +307,16 @@ step ask {
 
 ## How to fix
 Use a single key such as `"#"`.
-"##);
+"##
+);
 
-code!(INVALID_PHONE_NUMBER, "E0203", "invalid-phone-number", Error, "a number to dial or show is not E.164 or a `sip:` URI",
-r##"## What it means
+code!(
+    INVALID_PHONE_NUMBER,
+    "E0203",
+    "invalid-phone-number",
+    Error,
+    "a number to dial or show is not E.164 or a `sip:` URI",
+    r##"## What it means
 Numbers are written in E.164 form: `+`, the country code and the number, 7 to
 15 digits, no spaces (`+254711082000`). `dial` also accepts SIP URIs such as
 `sip:agent@pbx.example.com`. A value built from variables (`"{number}"`) is
@@ -254,10 +331,16 @@ step sales {
 
 ## How to fix
 Write the number in E.164 form: `dial "+254711082000"`.
-"##);
+"##
+);
 
-code!(INVALID_URL, "E0204", "invalid-url", Error, "a URL or audio location is not usable where it is written",
-r##"## What it means
+code!(
+    INVALID_URL,
+    "E0204",
+    "invalid-url",
+    Error,
+    "a URL or audio location is not usable where it is written",
+    r##"## What it means
 `play`, `ringback` and `hold_music` take an `http(s)://` URL or a path to an
 audio file; `redirect` an `http(s)://` URL; `stream` a `ws://` or `wss://` URL.
 
@@ -271,10 +354,16 @@ step music {
 
 ## How to fix
 Use a URL with a scheme the action supports.
-"##);
+"##
+);
 
-code!(TYPE_MISMATCH, "E0205", "type-mismatch", Error, "a value of the wrong type: a condition that is not yes/no, a comparison of unlike values",
-r##"## What it means
+code!(
+    TYPE_MISMATCH,
+    "E0205",
+    "type-mismatch",
+    Error,
+    "a value of the wrong type: a condition that is not yes/no, a comparison of unlike values",
+    r##"## What it means
 Expressions have three types: text (strings, variables, collected digits),
 numbers, and yes/no values (comparisons, `open_hours(...)`, `and`, `or`,
 `not`). An `if` needs a yes/no value; `and`/`or`/`not` combine yes/no values;
@@ -293,10 +382,16 @@ step check {
 
 ## How to fix
 Compare explicitly: `if account != "" {`.
-"##);
+"##
+);
 
-code!(UNKNOWN_FUNCTION, "E0206", "unknown-function", Error, "a condition calls a function that does not exist",
-r##"## What it means
+code!(
+    UNKNOWN_FUNCTION,
+    "E0206",
+    "unknown-function",
+    Error,
+    "a condition calls a function that does not exist",
+    r##"## What it means
 Conditions can call `open_hours(spec, tz: "Area/City")`,
 `starts_with(text, prefix)`, `ends_with(text, suffix)`, `contains(text, part)`
 and `length(text)`.
@@ -313,10 +408,16 @@ step route {
 
 ## How to fix
 Use one of the functions above (the message suggests the closest).
-"##);
+"##
+);
 
-code!(INVALID_ARGUMENTS, "E0207", "invalid-arguments", Error, "a function is called with the wrong number or kind of arguments",
-r##"## What it means
+code!(
+    INVALID_ARGUMENTS,
+    "E0207",
+    "invalid-arguments",
+    Error,
+    "a function is called with the wrong number or kind of arguments",
+    r##"## What it means
 Each function takes fixed arguments: `open_hours` one schedule string and an
 optional `tz:`; `starts_with`, `ends_with` and `contains` two texts; `length` one
 text.
@@ -333,10 +434,16 @@ step route {
 
 ## How to fix
 Pass the arguments the message lists.
-"##);
+"##
+);
 
-code!(UNKNOWN_TIME_ZONE, "E0208", "unknown-time-zone", Error, "a time zone is not in the IANA time-zone database",
-r##"## What it means
+code!(
+    UNKNOWN_TIME_ZONE,
+    "E0208",
+    "unknown-time-zone",
+    Error,
+    "a time zone is not in the IANA time-zone database",
+    r##"## What it means
 Time zones are IANA names such as `Africa/Nairobi`, `Europe/Berlin` or
 `America/New_York`, used by `open_hours` and the flow's `timezone` setting.
 Abbreviations such as `EAT` or `CET` are ambiguous and not accepted.
@@ -351,10 +458,16 @@ flow support {
 
 ## How to fix
 Use the full IANA name (`Africa/Nairobi`).
-"##);
+"##
+);
 
-code!(INVALID_HOURS, "E0209", "invalid-hours", Error, "an `open_hours` schedule cannot be read",
-r##"## What it means
+code!(
+    INVALID_HOURS,
+    "E0209",
+    "invalid-hours",
+    Error,
+    "an `open_hours` schedule cannot be read",
+    r##"## What it means
 `open_hours` takes a schedule of day ranges and time ranges:
 `"Mon-Fri 08:00-18:00"`, several separated by `;` or `,`:
 `"Mon-Fri 08:00-18:00; Sat 09:00-13:00"`. Days are `Mon Tue Wed Thu Fri Sat Sun`;
@@ -373,10 +486,16 @@ step welcome {
 
 ## How to fix
 Write the schedule as `"Mon-Fri 09:00-17:00"`.
-"##);
+"##
+);
 
-code!(OUT_OF_RANGE, "E0210", "out-of-range", Error, "a count is outside the range the setting accepts",
-r##"## What it means
+code!(
+    OUT_OF_RANGE,
+    "E0210",
+    "out-of-range",
+    Error,
+    "a count is outside the range the setting accepts",
+    r##"## What it means
 Counts have sensible bounds: `retries` 0–10, `repeat` 1–10, `digits` 1–32 with
 the minimum not above the maximum.
 
@@ -390,10 +509,16 @@ step ask {
 
 ## How to fix
 Give a value in the range named in the message.
-"##);
+"##
+);
 
-code!(INVALID_LANGUAGE_TAG, "E0211", "invalid-language-tag", Error, "a language is not a BCP 47 tag such as `en-US`",
-r##"## What it means
+code!(
+    INVALID_LANGUAGE_TAG,
+    "E0211",
+    "invalid-language-tag",
+    Error,
+    "a language is not a BCP 47 tag such as `en-US`",
+    r##"## What it means
 Languages are BCP 47 tags: a two- or three-letter language code, optionally a
 region (`en`, `en-US`, `sw-KE`, `pt-BR`).
 
@@ -407,4 +532,5 @@ flow support {
 
 ## How to fix
 Write the tag: `language "en-US"`.
-"##);
+"##
+);

@@ -77,14 +77,20 @@ fn statement(stmt: &Stmt, diags: &mut Vec<Diagnostic>) {
             if let Some(max) = &c.max_digits {
                 count(max, "digits", 1, 32, diags);
             }
-            if let (Some(min), Some(max)) = (&c.min_digits, &c.max_digits) {
-                if min.value > max.value {
-                    diags.push(
-                        Diagnostic::new(&OUT_OF_RANGE, format!("at least {} but at most {} digits can never be met", min.value, max.value))
-                            .primary(min.span.to(max.span), "minimum above maximum")
-                            .help(format!("write `digits {}..{}`", max.value, min.value)),
-                    );
-                }
+            if let (Some(min), Some(max)) = (&c.min_digits, &c.max_digits)
+                && min.value > max.value
+            {
+                diags.push(
+                    Diagnostic::new(
+                        &OUT_OF_RANGE,
+                        format!(
+                            "at least {} but at most {} digits can never be met",
+                            min.value, max.value
+                        ),
+                    )
+                    .primary(min.span.to(max.span), "minimum above maximum")
+                    .help(format!("write `digits {}..{}`", max.value, min.value)),
+                );
             }
             if let Some(f) = &c.finish {
                 dtmf_key(f, diags);
@@ -127,7 +133,9 @@ fn statement(stmt: &Stmt, diags: &mut Vec<Diagnostic>) {
                 audio(r, "ringback", diags);
             }
         }
-        StmtKind::Enqueue { hold_music: Some(h), .. } => hold_music(h, diags),
+        StmtKind::Enqueue {
+            hold_music: Some(h), ..
+        } => hold_music(h, diags),
         StmtKind::Dequeue { number: Some(n), .. } => phone(n, false, diags),
         StmtKind::Park { max: Some(m), .. } => duration(m, "max", SECOND, 24 * HOUR, diags),
         StmtKind::Conference(c) => {
@@ -151,7 +159,9 @@ fn statement(stmt: &Stmt, diags: &mut Vec<Diagnostic>) {
                 duration(m, "max_duration", SECOND, 24 * HOUR, diags);
             }
         }
-        StmtKind::Redirect(RedirectTarget::Url(u)) => url_with(u, &["http", "https"], "redirect", "an `https://` URL", diags),
+        StmtKind::Redirect(RedirectTarget::Url(u)) => {
+            url_with(u, &["http", "https"], "redirect", "an `https://` URL", diags)
+        }
         _ => {}
     }
 }
@@ -168,7 +178,11 @@ fn duration(d: &Duration, what: &str, min: u64, max: u64, diags: &mut Vec<Diagno
     diags.push(
         Diagnostic::new(&INVALID_DURATION, msg)
             .primary(d.span, format!("{} is out of range", show_ms(d.value)))
-            .help(format!("give `{what}` a duration from {} to {}", show_ms(min), show_ms(max))),
+            .help(format!(
+                "give `{what}` a duration from {} to {}",
+                show_ms(min),
+                show_ms(max)
+            )),
     );
 }
 
@@ -227,13 +241,17 @@ pub fn is_dtmf(c: char) -> bool {
 
 /// E.164: `+`, then 7 to 15 digits (country code first, never starting with 0).
 pub fn is_e164(s: &str) -> bool {
-    let Some(digits) = s.strip_prefix('+') else { return false };
+    let Some(digits) = s.strip_prefix('+') else {
+        return false;
+    };
     (7..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) && !digits.starts_with('0')
 }
 
 /// `sip:user@host` or `sips:user@host` with a plausible host.
 pub fn is_sip_uri(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("sip:").or_else(|| s.strip_prefix("sips:")) else { return false };
+    let Some(rest) = s.strip_prefix("sip:").or_else(|| s.strip_prefix("sips:")) else {
+        return false;
+    };
     let (user, host) = rest.split_once('@').unwrap_or(("", rest));
     let host = host.split([';', '?']).next().unwrap_or("");
     !host.is_empty()
@@ -256,7 +274,11 @@ fn phone(s: &StrLit, allow_sip: bool, diags: &mut Vec<Diagnostic>) {
     } else {
         "write numbers in E.164 form: `+`, the country code and the number, no spaces (\"+254711082000\")".to_string()
     };
-    let what = if allow_sip { "an E.164 phone number or a `sip:` URI" } else { "an E.164 phone number" };
+    let what = if allow_sip {
+        "an E.164 phone number or a `sip:` URI"
+    } else {
+        "an E.164 phone number"
+    };
     diags.push(
         Diagnostic::new(&INVALID_PHONE_NUMBER, format!("`{text}` is not {what}"))
             .primary(s.span, "not a dialable number")
@@ -273,8 +295,12 @@ fn audio(s: &StrLit, what: &str, diags: &mut Vec<Diagnostic>) {
     let Some(text) = s.as_plain() else { return };
     let bad = match scheme(&text) {
         _ if text.trim().is_empty() => Some("it is empty".to_string()),
-        Some(sc) if !matches!(sc.to_ascii_lowercase().as_str(), "http" | "https") => Some(format!("`{sc}://` is not supported")),
-        Some(_) if text.split_once("://").is_some_and(|(_, rest)| rest.is_empty()) => Some("it has no host".to_string()),
+        Some(sc) if !matches!(sc.to_ascii_lowercase().as_str(), "http" | "https") => {
+            Some(format!("`{sc}://` is not supported"))
+        }
+        Some(_) if text.split_once("://").is_some_and(|(_, rest)| rest.is_empty()) => {
+            Some("it has no host".to_string())
+        }
         _ => None,
     };
     if let Some(why) = bad {
@@ -289,12 +315,17 @@ fn audio(s: &StrLit, what: &str, diags: &mut Vec<Diagnostic>) {
 fn url_with(s: &StrLit, schemes: &[&str], what: &str, expected: &str, diags: &mut Vec<Diagnostic>) {
     let Some(text) = s.as_plain() else { return };
     let ok = scheme(&text).is_some_and(|sc| schemes.contains(&sc.to_ascii_lowercase().as_str()))
-        && text.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.contains(char::is_whitespace));
+        && text
+            .split_once("://")
+            .is_some_and(|(_, rest)| !rest.is_empty() && !rest.contains(char::is_whitespace));
     if !ok {
         diags.push(
             Diagnostic::new(&INVALID_URL, format!("`{what}` needs {expected}"))
                 .primary(s.span, format!("`{text}` is not {expected}"))
-                .help(format!("write {expected} with a host, e.g. \"{}://example.com/…\"", schemes.last().unwrap_or(&"https"))),
+                .help(format!(
+                    "write {expected} with a host, e.g. \"{}://example.com/…\"",
+                    schemes.last().unwrap_or(&"https")
+                )),
         );
     }
 }
@@ -334,7 +365,9 @@ pub fn time_zone(s: &StrLit, diags: &mut Vec<Diagnostic>) {
         .primary(s.span, "not in the IANA time-zone database");
     let names = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name());
     let by_city = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).find(|n| {
-        n.rsplit('/').next().is_some_and(|city| city.eq_ignore_ascii_case(&text.replace(' ', "_")))
+        n.rsplit('/')
+            .next()
+            .is_some_and(|city| city.eq_ignore_ascii_case(&text.replace(' ', "_")))
     });
     diags.push(match by_city.or_else(|| did_you_mean(&text, names)) {
         Some(s) => d.help(format!("did you mean \"{s}\"?")),
@@ -349,18 +382,30 @@ mod tests {
 
     fn ids(body: &str) -> Vec<&'static str> {
         let src = format!("flow f {{\n  start a\n}}\nstep a {{\n{body}\n  hangup\n}}\n");
-        check_source("t.flow", &src).1.diagnostics.iter().map(|d| d.code.id).filter(|id| id.starts_with("E02")).collect()
+        check_source("t.flow", &src)
+            .1
+            .diagnostics
+            .iter()
+            .map(|d| d.code.id)
+            .filter(|id| id.starts_with("E02"))
+            .collect()
     }
 
     #[test]
     fn numbers_urls_keys_and_durations() {
-        assert_eq!(ids("  dial \"+254711082000\", \"sip:agent@pbx.example.com\" caller_id \"+15550100123\""), Vec::<&str>::new());
+        assert_eq!(
+            ids("  dial \"+254711082000\", \"sip:agent@pbx.example.com\" caller_id \"+15550100123\""),
+            Vec::<&str>::new()
+        );
         assert_eq!(ids("  dial \"0711 082 000\""), vec!["E0203"]);
         assert_eq!(ids("  dial \"{number}\"\n  set number = \"+1\""), Vec::<&str>::new());
         assert_eq!(ids("  play \"ftp://x/y.wav\""), vec!["E0204"]);
         assert_eq!(ids("  play \"audio/hello.wav\""), Vec::<&str>::new());
         assert_eq!(ids("  stream \"https://x\""), vec!["E0204"]);
-        assert_eq!(ids("  collect pin digits 4 finish \"##\" timeout 0s"), vec!["E0202", "E0201"]);
+        assert_eq!(
+            ids("  collect pin digits 4 finish \"##\" timeout 0s"),
+            vec!["E0202", "E0201"]
+        );
         assert_eq!(ids("  collect pin digits 6..4"), vec!["E0210"]);
         assert_eq!(ids("  say \"x\" language \"English\" repeat 0"), vec!["E0211", "E0210"]);
         assert_eq!(ids("  dial \"+254711082000\" send_digits \"12x\""), vec!["E0202"]);

@@ -50,9 +50,12 @@ pub fn resolve(asts: &[(FileId, Ast)], root: FileId, diags: &mut Vec<Diagnostic>
             match &flow.start {
                 Some(start) => state_ref(&sym, start, diags),
                 None => diags.push(
-                    Diagnostic::new(&MISSING_START, format!("flow `{}` does not say where calls start", flow.name.text))
-                        .primary(flow.name.span, "no `start` setting")
-                        .help("add `start <state>` to the flow block"),
+                    Diagnostic::new(
+                        &MISSING_START,
+                        format!("flow `{}` does not say where calls start", flow.name.text),
+                    )
+                    .primary(flow.name.span, "no `start` setting")
+                    .help("add `start <state>` to the flow block"),
                 ),
             }
         }
@@ -68,14 +71,20 @@ pub fn resolve(asts: &[(FileId, Ast)], root: FileId, diags: &mut Vec<Diagnostic>
                 for var in s.reads() {
                     var_ref(&sym, &var, diags);
                 }
-                if let Some(var) = s.writes() {
-                    if BUILTIN_VARS.contains(&var.text.as_str()) {
-                        diags.push(
-                            Diagnostic::new(&ASSIGN_TO_BUILTIN, format!("`{}` is provided by the call and cannot be changed", var.text))
-                                .primary(var.span, "built-in variable")
-                                .help(format!("store the value in a variable of your own, e.g. `my_{}`", var.text)),
-                        );
-                    }
+                if let Some(var) = s.writes()
+                    && BUILTIN_VARS.contains(&var.text.as_str())
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            &ASSIGN_TO_BUILTIN,
+                            format!("`{}` is provided by the call and cannot be changed", var.text),
+                        )
+                        .primary(var.span, "built-in variable")
+                        .help(format!(
+                            "store the value in a variable of your own, e.g. `my_{}`",
+                            var.text
+                        )),
+                    );
                 }
                 match &s.kind {
                     StmtKind::Goto(t) => state_ref(&sym, t, diags),
@@ -95,10 +104,15 @@ pub fn resolve(asts: &[(FileId, Ast)], root: FileId, diags: &mut Vec<Diagnostic>
 fn define(table: &mut HashMap<String, Span>, name: &Name, kind: &str, diags: &mut Vec<Diagnostic>) {
     match table.get(&name.text) {
         Some(first) => diags.push(
-            Diagnostic::new(&DUPLICATE_DEFINITION, format!("the {kind} `{}` is defined twice", name.text))
-                .primary(name.span, "defined again here")
-                .secondary(*first, "first defined here")
-                .help(format!("rename one of them; {kind} names must be unique across the project and its imports")),
+            Diagnostic::new(
+                &DUPLICATE_DEFINITION,
+                format!("the {kind} `{}` is defined twice", name.text),
+            )
+            .primary(name.span, "defined again here")
+            .secondary(*first, "first defined here")
+            .help(format!(
+                "rename one of them; {kind} names must be unique across the project and its imports"
+            )),
         ),
         None => {
             table.insert(name.text.clone(), name.span);
@@ -118,7 +132,10 @@ fn state_ref(sym: &Symbols, name: &Name, diags: &mut Vec<Diagnostic>) {
         .primary(name.span, "not defined");
     diags.push(match suggestion(&sym.states, &name.text, &[]) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
-        None => d.help(format!("define it with `step {} {{` … `}}` or `menu {} {{` … `}}`", name.text, name.text)),
+        None => d.help(format!(
+            "define it with `step {} {{` … `}}` or `menu {} {{` … `}}`",
+            name.text, name.text
+        )),
     });
 }
 
@@ -142,7 +159,10 @@ fn flow_ref(sym: &Symbols, name: &Name, diags: &mut Vec<Diagnostic>) {
         .primary(name.span, "not declared");
     diags.push(match suggestion(&sym.flows, &name.text, &[]) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
-        None => d.help(format!("declare it with `flow {} {{ start … }}`, here or in an imported file", name.text)),
+        None => d.help(format!(
+            "declare it with `flow {} {{ start … }}`, here or in an imported file",
+            name.text
+        )),
     });
 }
 
@@ -150,11 +170,17 @@ fn var_ref(sym: &Symbols, name: &Name, diags: &mut Vec<Diagnostic>) {
     if sym.vars.contains_key(&name.text) || BUILTIN_VARS.contains(&name.text.as_str()) {
         return;
     }
-    let d = Diagnostic::new(&UNDEFINED_VARIABLE, format!("nothing ever sets the variable `{}`", name.text))
-        .primary(name.span, "read here");
+    let d = Diagnostic::new(
+        &UNDEFINED_VARIABLE,
+        format!("nothing ever sets the variable `{}`", name.text),
+    )
+    .primary(name.span, "read here");
     diags.push(match suggestion(&sym.vars, &name.text, &BUILTIN_VARS) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
-        None => d.help(format!("set it first, e.g. `collect {} digits 4` or `set {} = \"…\"`", name.text, name.text)),
+        None => d.help(format!(
+            "set it first, e.g. `collect {} digits 4` or `set {} = \"…\"`",
+            name.text, name.text
+        )),
     });
 }
 
@@ -202,7 +228,12 @@ mod tests {
     #[test]
     fn flows_need_a_start_and_redirects_a_flow() {
         let src = "flow f {\n  voice male\n}\nstep a {\n  redirect flow other\n}\n";
-        let ids: Vec<_> = check_source("t.flow", src).1.diagnostics.iter().map(|d| d.code.id).collect();
+        let ids: Vec<_> = check_source("t.flow", src)
+            .1
+            .diagnostics
+            .iter()
+            .map(|d| d.code.id)
+            .collect();
         assert!(ids.contains(&"E0105") && ids.contains(&"E0106"), "{ids:?}");
     }
 }

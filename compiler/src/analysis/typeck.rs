@@ -44,7 +44,11 @@ pub fn check(asts: &[(FileId, Ast)], diags: &mut Vec<Diagnostic>) {
     // started in, so every flow must have one.
     let mut flows = asts.iter().flat_map(|(_, a)| a.flows()).peekable();
     let has_flow_timezone = flows.peek().is_some() && flows.all(|f| f.timezone.is_some());
-    let mut t = Typeck { vars: HashMap::new(), has_flow_timezone, diags };
+    let mut t = Typeck {
+        vars: HashMap::new(),
+        has_flow_timezone,
+        diags,
+    };
     // Variable types come from their assignments: collected digits and
     // recordings are text; `set` gives the type of its value. Two passes so
     // that a `set` below its first use still types it.
@@ -82,9 +86,12 @@ impl Typeck<'_> {
                         _ => "compare it explicitly, e.g. `if count > 0 {`".to_string(),
                     };
                     self.diags.push(
-                        Diagnostic::new(&TYPE_MISMATCH, format!("an `if` needs a yes/no condition, but this is {}", ty.name()))
-                            .primary(i.cond.span, format!("this is {}", ty.name()))
-                            .help(help),
+                        Diagnostic::new(
+                            &TYPE_MISMATCH,
+                            format!("an `if` needs a yes/no condition, but this is {}", ty.name()),
+                        )
+                        .primary(i.cond.span, format!("this is {}", ty.name()))
+                        .help(help),
                     );
                 }
             }
@@ -94,7 +101,8 @@ impl Typeck<'_> {
 
     fn mismatch(&mut self, report: bool, e: &Expr, msg: String, help: &str) -> Type {
         if report {
-            self.diags.push(Diagnostic::new(&TYPE_MISMATCH, msg).primary(e.span, "here").help(help));
+            self.diags
+                .push(Diagnostic::new(&TYPE_MISMATCH, msg).primary(e.span, "here").help(help));
         }
         Type::Unknown
     }
@@ -116,7 +124,12 @@ impl Typeck<'_> {
             ExprKind::Not(inner) => match self.expr(inner, report) {
                 Type::Bool | Type::Unknown => Type::Bool,
                 t => {
-                    self.mismatch(report, inner, format!("`not` needs a yes/no value, but this is {}", t.name()), "compare first, e.g. `not (pin == \"1234\")`");
+                    self.mismatch(
+                        report,
+                        inner,
+                        format!("`not` needs a yes/no value, but this is {}", t.name()),
+                        "compare first, e.g. `not (pin == \"1234\")`",
+                    );
                     Type::Bool
                 }
             },
@@ -128,7 +141,14 @@ impl Typeck<'_> {
         }
     }
 
-    fn binary(&mut self, op: &Spanned<BinOp>, (lhs, l): (&Expr, Type), (rhs, r): (&Expr, Type), report: bool, whole: &Expr) -> Type {
+    fn binary(
+        &mut self,
+        op: &Spanned<BinOp>,
+        (lhs, l): (&Expr, Type),
+        (rhs, r): (&Expr, Type),
+        report: bool,
+        whole: &Expr,
+    ) -> Type {
         use Type::*;
         if l == Unknown || r == Unknown {
             return match op.value {
@@ -141,7 +161,12 @@ impl Typeck<'_> {
             BinOp::And | BinOp::Or => {
                 for (side, t) in [(lhs, l), (rhs, r)] {
                     if t != Bool {
-                        self.mismatch(report, side, format!("`{sym}` joins yes/no values, but this is {}", t.name()), "compare first, e.g. `choice == \"1\" or choice == \"2\"`");
+                        self.mismatch(
+                            report,
+                            side,
+                            format!("`{sym}` joins yes/no values, but this is {}", t.name()),
+                            "compare first, e.g. `choice == \"1\" or choice == \"2\"`",
+                        );
                     }
                 }
                 Bool
@@ -149,14 +174,24 @@ impl Typeck<'_> {
             BinOp::Eq | BinOp::Ne => {
                 let comparable = l == r || matches!((l, r), (Text, Number) | (Number, Text));
                 if !comparable {
-                    self.mismatch(report, whole, format!("`{sym}` compares {} with {}", l.name(), r.name()), "compare values of the same kind; digit strings compare with numbers");
+                    self.mismatch(
+                        report,
+                        whole,
+                        format!("`{sym}` compares {} with {}", l.name(), r.name()),
+                        "compare values of the same kind; digit strings compare with numbers",
+                    );
                 }
                 Bool
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let ordered = matches!((l, r), (Number | Text, Number | Text) | (Duration, Duration));
                 if !ordered {
-                    self.mismatch(report, whole, format!("`{sym}` cannot order {} and {}", l.name(), r.name()), "order numbers (digit strings count as numbers) or durations");
+                    self.mismatch(
+                        report,
+                        whole,
+                        format!("`{sym}` cannot order {} and {}", l.name(), r.name()),
+                        "order numbers (digit strings count as numbers) or durations",
+                    );
                 }
                 Bool
             }
@@ -164,12 +199,22 @@ impl Typeck<'_> {
                 (Number, Number) => Number,
                 (Duration, Duration) => Duration,
                 (Text, Text | Number) | (Number, Text) => Text,
-                _ => self.mismatch(report, whole, format!("`+` cannot add {} and {}", l.name(), r.name()), "`+` adds numbers or joins text"),
+                _ => self.mismatch(
+                    report,
+                    whole,
+                    format!("`+` cannot add {} and {}", l.name(), r.name()),
+                    "`+` adds numbers or joins text",
+                ),
             },
             BinOp::Sub => match (l, r) {
                 (Number | Text, Number | Text) => Number,
                 (Duration, Duration) => Duration,
-                _ => self.mismatch(report, whole, format!("`-` cannot subtract {} from {}", r.name(), l.name()), "`-` subtracts numbers"),
+                _ => self.mismatch(
+                    report,
+                    whole,
+                    format!("`-` cannot subtract {} from {}", r.name(), l.name()),
+                    "`-` subtracts numbers",
+                ),
             },
         }
     }
@@ -182,9 +227,18 @@ impl Typeck<'_> {
                 if report {
                     let msg = match named.and_then(|a| a.name.as_ref()) {
                         Some(arg) => format!("`{}` has no argument named `{}`", name.text, arg.text),
-                        None => format!("`{}` takes {n} argument{}, not {}", name.text, if n == 1 { "" } else { "s" }, args.len()),
+                        None => format!(
+                            "`{}` takes {n} argument{}, not {}",
+                            name.text,
+                            if n == 1 { "" } else { "s" },
+                            args.len()
+                        ),
                     };
-                    t.diags.push(Diagnostic::new(&INVALID_ARGUMENTS, msg).primary(name.span, "called here").help(format!("write `{usage}`")));
+                    t.diags.push(
+                        Diagnostic::new(&INVALID_ARGUMENTS, msg)
+                            .primary(name.span, "called here")
+                            .help(format!("write `{usage}`")),
+                    );
                 }
                 return false;
             }
@@ -193,7 +247,12 @@ impl Typeck<'_> {
         let text_args = |t: &mut Self| {
             for (a, ty) in args.iter().zip(&types) {
                 if !matches!(ty, Type::Text | Type::Number | Type::Unknown) {
-                    t.mismatch(report, &a.value, format!("`{}` works on text, but this is {}", name.text, ty.name()), "pass a variable or a string");
+                    t.mismatch(
+                        report,
+                        &a.value,
+                        format!("`{}` works on text, but this is {}", name.text, ty.name()),
+                        "pass a variable or a string",
+                    );
                 }
             }
         };
@@ -216,7 +275,8 @@ impl Typeck<'_> {
             }
             other => {
                 if report {
-                    let d = Diagnostic::new(&UNKNOWN_FUNCTION, format!("there is no function `{other}`")).primary(name.span, "unknown function");
+                    let d = Diagnostic::new(&UNKNOWN_FUNCTION, format!("there is no function `{other}`"))
+                        .primary(name.span, "unknown function");
                     self.diags.push(match did_you_mean(other, FUNCTIONS) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("the functions are open_hours, starts_with, ends_with, contains and length"),
@@ -238,13 +298,24 @@ impl Typeck<'_> {
             let arg_name = a.name.as_ref().map_or("", |n| n.text.as_str());
             if arg_name != "tz" {
                 let span = a.name.as_ref().map_or(name.span, |n| n.span);
-                self.diags.push(Diagnostic::new(&INVALID_ARGUMENTS, format!("`open_hours` has no argument named `{arg_name}`")).primary(span, "unknown argument").help(USAGE));
+                self.diags.push(
+                    Diagnostic::new(
+                        &INVALID_ARGUMENTS,
+                        format!("`open_hours` has no argument named `{arg_name}`"),
+                    )
+                    .primary(span, "unknown argument")
+                    .help(USAGE),
+                );
                 continue;
             }
             tz_given = true;
             match &a.value.kind {
                 ExprKind::Str(s) => time_zone(s, self.diags),
-                _ => self.diags.push(Diagnostic::new(&INVALID_ARGUMENTS, "`tz:` must be a time-zone name in quotes").primary(a.value.span, "not a string").help(USAGE)),
+                _ => self.diags.push(
+                    Diagnostic::new(&INVALID_ARGUMENTS, "`tz:` must be a time-zone name in quotes")
+                        .primary(a.value.span, "not a string")
+                        .help(USAGE),
+                ),
             }
         }
         match positional.as_slice() {
@@ -252,14 +323,36 @@ impl Typeck<'_> {
                 ExprKind::Str(s) => match s.as_plain() {
                     Some(text) => {
                         if let Err(why) = hours::parse(&text) {
-                            self.diags.push(Diagnostic::new(&INVALID_HOURS, format!("cannot read the schedule: {why}")).primary(s.span, "schedule here").help("write days and hours such as \"Mon-Fri 08:00-18:00; Sat 09:00-13:00\""));
+                            self.diags.push(
+                                Diagnostic::new(&INVALID_HOURS, format!("cannot read the schedule: {why}"))
+                                    .primary(s.span, "schedule here")
+                                    .help("write days and hours such as \"Mon-Fri 08:00-18:00; Sat 09:00-13:00\""),
+                            );
                         }
                     }
-                    None => self.diags.push(Diagnostic::new(&INVALID_ARGUMENTS, "the schedule must be written out, not built from variables").primary(s.span, "interpolated schedule").help(USAGE)),
+                    None => self.diags.push(
+                        Diagnostic::new(
+                            &INVALID_ARGUMENTS,
+                            "the schedule must be written out, not built from variables",
+                        )
+                        .primary(s.span, "interpolated schedule")
+                        .help(USAGE),
+                    ),
                 },
-                _ => self.diags.push(Diagnostic::new(&INVALID_ARGUMENTS, "the schedule must be a string").primary(spec.value.span, "not a string").help(USAGE)),
+                _ => self.diags.push(
+                    Diagnostic::new(&INVALID_ARGUMENTS, "the schedule must be a string")
+                        .primary(spec.value.span, "not a string")
+                        .help(USAGE),
+                ),
             },
-            _ => self.diags.push(Diagnostic::new(&INVALID_ARGUMENTS, format!("`open_hours` takes one schedule, not {}", positional.len())).primary(name.span, "called here").help(USAGE)),
+            _ => self.diags.push(
+                Diagnostic::new(
+                    &INVALID_ARGUMENTS,
+                    format!("`open_hours` takes one schedule, not {}", positional.len()),
+                )
+                .primary(name.span, "called here")
+                .help(USAGE),
+            ),
         }
         if !tz_given && !self.has_flow_timezone {
             self.diags.push(
@@ -279,7 +372,13 @@ mod tests {
         let src = format!(
             "flow f {{\n  start a\n}}\nstep a {{\n  collect pin digits 4\n  set n = 1\n  if {cond} {{\n    hangup\n  }}\n  hangup\n}}\n"
         );
-        check_source("t.flow", &src).1.diagnostics.iter().map(|d| d.code.id).filter(|id| id.starts_with("E02")).collect()
+        check_source("t.flow", &src)
+            .1
+            .diagnostics
+            .iter()
+            .map(|d| d.code.id)
+            .filter(|id| id.starts_with("E02"))
+            .collect()
     }
 
     #[test]
@@ -294,13 +393,32 @@ mod tests {
 
     #[test]
     fn functions_and_their_arguments() {
-        assert_eq!(ids("starts_with(caller, \"+254\") or length(pin) > 3"), Vec::<&str>::new());
+        assert_eq!(
+            ids("starts_with(caller, \"+254\") or length(pin) > 3"),
+            Vec::<&str>::new()
+        );
         assert_eq!(ids("startswith(caller, \"+254\")"), vec!["E0206"]);
         assert_eq!(ids("starts_with(caller)"), vec!["E0207"]);
-        assert_eq!(ids("open_hours(\"Mon-Fri 08:00-18:00\", tz: \"Europe/Berlin\")"), Vec::<&str>::new());
-        assert_eq!(ids("open_hours(\"weekdays 9-5\", tz: \"Europe/Berlin\")"), vec!["E0209"]);
-        assert_eq!(ids("open_hours(\"Mon 08:00-09:00\", tz: \"Mars/Olympus\")"), vec!["E0208"]);
-        assert_eq!(ids("open_hours(\"Mon 08:00-09:00\")"), vec!["E0207"], "no tz and no flow timezone");
-        assert_eq!(ids("open_hours(\"Mon 08:00-09:00\", zone: \"UTC\")"), vec!["E0207", "E0207"]);
+        assert_eq!(
+            ids("open_hours(\"Mon-Fri 08:00-18:00\", tz: \"Europe/Berlin\")"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            ids("open_hours(\"weekdays 9-5\", tz: \"Europe/Berlin\")"),
+            vec!["E0209"]
+        );
+        assert_eq!(
+            ids("open_hours(\"Mon 08:00-09:00\", tz: \"Mars/Olympus\")"),
+            vec!["E0208"]
+        );
+        assert_eq!(
+            ids("open_hours(\"Mon 08:00-09:00\")"),
+            vec!["E0207"],
+            "no tz and no flow timezone"
+        );
+        assert_eq!(
+            ids("open_hours(\"Mon 08:00-09:00\", zone: \"UTC\")"),
+            vec!["E0207", "E0207"]
+        );
     }
 }

@@ -68,10 +68,7 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
     }
     let mut ends: Vec<NodeId> = Vec::new();
     while let Some(n) = queue.pop_front() {
-        if matches!(
-            ir.graph.node_weight(n).map(|w| &w.action),
-            Some(Action::End)
-        ) {
+        if matches!(ir.graph.node_weight(n).map(|w| &w.action), Some(Action::End)) {
             ends.push(n);
         }
         for next in ir.graph.neighbors(n) {
@@ -102,10 +99,7 @@ fn report(ctx: &Context, end: NodeId) -> Diagnostic {
         &CODE,
         format!("the call can reach the end of `{name}` without hanging up or moving on"),
     )
-    .primary(
-        node.span,
-        format!("the call falls off the end of `{name}` here"),
-    );
+    .primary(node.span, format!("the call falls off the end of `{name}` here"));
 
     // Explain the branches that lead here: unrouted dial outcomes and `if`s
     // that fall through are the usual culprits and not obvious from the brace.
@@ -124,11 +118,7 @@ fn report(ctx: &Context, end: NodeId) -> Diagnostic {
         let Some(p) = ir.graph.node_weight(*pred) else {
             continue;
         };
-        let edges: Vec<Edge> = preds
-            .iter()
-            .filter(|(n, _)| n == pred)
-            .map(|(_, e)| *e)
-            .collect();
+        let edges: Vec<Edge> = preds.iter().filter(|(n, _)| n == pred).map(|(_, e)| *e).collect();
         let label = match &p.action {
             Action::Dial(_) => {
                 // In the order the outcomes are documented, not edge order.
@@ -152,13 +142,8 @@ fn report(ctx: &Context, end: NodeId) -> Diagnostic {
             Action::Branch(_) if edges.contains(&Edge::False) => {
                 Some("when this condition is false, nothing after it ends the call".to_string())
             }
-            Action::Branch(_) => {
-                Some("when this condition is true, its block is empty".to_string())
-            }
-            Action::Collect(c) => Some(format!(
-                "after `{}` is collected, the step just ends",
-                c.var.text
-            )),
+            Action::Branch(_) => Some("when this condition is true, its block is empty".to_string()),
+            Action::Collect(c) => Some(format!("after `{}` is collected, the step just ends", c.var.text)),
             _ => None,
         };
         if let Some(label) = label {
@@ -169,10 +154,7 @@ fn report(ctx: &Context, end: NodeId) -> Diagnostic {
     if unrouted_dial.is_empty() {
         d.help("end the step with `hangup`, or move on with `goto <state>`")
     } else {
-        let lines: Vec<String> = unrouted_dial
-            .iter()
-            .map(|o| format!("`on {o} -> <state>`"))
-            .collect();
+        let lines: Vec<String> = unrouted_dial.iter().map(|o| format!("`on {o} -> <state>`")).collect();
         d.help(format!(
             "route the outcome with {}, or end the step with `hangup` or `goto <state>`",
             lines.join(", ")
@@ -201,9 +183,7 @@ fn join_and(items: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{
-        assert_explain_page, codes, primary_text, secondary_texts, with_code,
-    };
+    use super::super::test_support::{assert_explain_page, codes, primary_text, secondary_texts, with_code};
 
     const HEAD: &str = "flow f {\n  start a\n}\n";
 
@@ -218,12 +198,7 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(primary_text(&s, &found[0]), "}");
         assert!(found[0].labels[0].message.contains("`a`"));
-        assert!(
-            found[0]
-                .help
-                .as_deref()
-                .is_some_and(|h| h.contains("hangup"))
-        );
+        assert!(found[0].help.as_deref().is_some_and(|h| h.contains("hangup")));
     }
 
     #[test]

@@ -107,10 +107,7 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
 
 fn report(ir: &Ir, scc: &[NodeId], inside: &dyn Fn(NodeId) -> bool) -> Option<Diagnostic> {
     // Anchor on the first state of the loop in source order.
-    let first_state = scc
-        .iter()
-        .filter_map(|&n| ir.graph.node_weight(n)?.state)
-        .min()?;
+    let first_state = scc.iter().filter_map(|&n| ir.graph.node_weight(n)?.state).min()?;
     let info = ir.states.get(first_state)?;
     let start = if inside(info.entry) {
         info.entry
@@ -144,10 +141,7 @@ fn report(ir: &Ir, scc: &[NodeId], inside: &dyn Fn(NodeId) -> bool) -> Option<Di
             names.join(" → ")
         )
     } else {
-        format!(
-            "`{}` loops forever without waiting for the caller",
-            info.name.text
-        )
+        format!("`{}` loops forever without waiting for the caller", info.name.text)
     };
     let mut d = Diagnostic::new(&CODE, message).primary(
         info.name.span,
@@ -165,8 +159,7 @@ fn report(ir: &Ir, scc: &[NodeId], inside: &dyn Fn(NodeId) -> bool) -> Option<Di
             .node_weight(to)
             .and_then(|w| w.state)
             .and_then(|s| ir.states.get(s));
-        let is_jump = to_state.is_some_and(|s| s.entry == to)
-            && !matches!(node.action, Action::FlowEntry { .. });
+        let is_jump = to_state.is_some_and(|s| s.entry == to) && !matches!(node.action, Action::FlowEntry { .. });
         if !is_jump {
             continue;
         }
@@ -190,12 +183,10 @@ fn report(ir: &Ir, scc: &[NodeId], inside: &dyn Fn(NodeId) -> bool) -> Option<Di
         let list: Vec<String> = others.iter().map(|n| format!("`{n}`")).collect();
         d = d.note(format!("the loop also runs through {}", list.join(", ")));
     }
-    if scc.iter().any(|&n| {
-        matches!(
-            ir.graph.node_weight(n).map(|w| &w.action),
-            Some(Action::Pause { .. })
-        )
-    }) {
+    if scc
+        .iter()
+        .any(|&n| matches!(ir.graph.node_weight(n).map(|w| &w.action), Some(Action::Pause { .. })))
+    {
         d = d.note("`pause` only lets time pass; it does not listen to the caller");
     }
     Some(d.help(
@@ -250,9 +241,7 @@ fn state_name(ir: &Ir, n: NodeId) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{
-        assert_explain_page, codes, primary_text, secondary_texts, with_code,
-    };
+    use super::super::test_support::{assert_explain_page, codes, primary_text, secondary_texts, with_code};
 
     const HEAD: &str = "flow f {\n  start check\n}\n";
 
@@ -304,9 +293,8 @@ mod tests {
 
     #[test]
     fn a_loop_that_can_hang_up_is_fine() {
-        let src = format!(
-            "{HEAD}step check {{\n  if caller == \"+254711000000\" {{\n    hangup\n  }}\n  goto check\n}}\n"
-        );
+        let src =
+            format!("{HEAD}step check {{\n  if caller == \"+254711000000\" {{\n    hangup\n  }}\n  goto check\n}}\n");
         assert!(!codes(&src).contains(&"E0303"), "{:?}", codes(&src));
     }
 

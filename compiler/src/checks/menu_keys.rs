@@ -94,10 +94,13 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
                 match single_key(lit) {
                     Some(k) => match seen.iter().find(|(c, _)| *c == k) {
                         Some((_, first)) => diags.push(
-                            Diagnostic::new(&DUPLICATE_KEY, format!("key `{k}` is used twice in menu `{}`", state.name.text))
-                                .primary(lit.span, "this option can never be chosen")
-                                .secondary(*first, "the key is first used here")
-                                .help("give this option another key (the one the prompt announces), or delete it"),
+                            Diagnostic::new(
+                                &DUPLICATE_KEY,
+                                format!("key `{k}` is used twice in menu `{}`", state.name.text),
+                            )
+                            .primary(lit.span, "this option can never be chosen")
+                            .secondary(*first, "the key is first used here")
+                            .help("give this option another key (the one the prompt announces), or delete it"),
                         ),
                         None => seen.push((k, lit.span)),
                     },
@@ -116,20 +119,14 @@ fn invalid(lit: &crate::ast::StrLit) -> Diagnostic {
         ),
         Some(text) if text.is_empty() => ("a menu key cannot be empty".to_string(), "no key here"),
         Some(text) if text.chars().count() > 1 && text.chars().all(is_key) => (
-            format!(
-                "\"{text}\" is {} key presses, not one key",
-                text.chars().count()
-            ),
+            format!("\"{text}\" is {} key presses, not one key", text.chars().count()),
             "several keys",
         ),
-        Some(text) => (
-            format!("\"{text}\" is not a key of a phone keypad"),
-            "not a phone key",
-        ),
+        Some(text) => (format!("\"{text}\" is not a key of a phone keypad"), "not a phone key"),
     };
-    Diagnostic::new(&INVALID_KEY, message)
-        .primary(lit.span, label)
-        .help("a menu key is exactly one of \"0\"-\"9\", \"*\" or \"#\"; to read several digits, use `collect` and `if`")
+    Diagnostic::new(&INVALID_KEY, message).primary(lit.span, label).help(
+        "a menu key is exactly one of \"0\"-\"9\", \"*\" or \"#\"; to read several digits, use `collect` and `if`",
+    )
 }
 
 fn is_key(c: char) -> bool {
@@ -138,9 +135,7 @@ fn is_key(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{
-        assert_explain_page, codes, primary_text, secondary_texts, with_code,
-    };
+    use super::super::test_support::{assert_explain_page, codes, primary_text, secondary_texts, with_code};
 
     fn menu(options: &str) -> String {
         format!(
@@ -155,10 +150,7 @@ mod tests {
         let found = with_code(&src, "E0401");
         assert_eq!(found.len(), 1, "{found:?}");
         let d = &found[0];
-        assert_eq!(
-            d.labels[0].span.start as usize,
-            src.rfind("\"1\"").unwrap_or(0)
-        );
+        assert_eq!(d.labels[0].span.start as usize, src.rfind("\"1\"").unwrap_or(0));
         assert_eq!(primary_text(&src, d), "\"1\"");
         assert_eq!(secondary_texts(&src, d), vec!["\"1\""]);
         assert!(d.labels[1].span.start < d.labels[0].span.start);
@@ -178,10 +170,7 @@ mod tests {
     fn every_single_key_is_valid_and_distinct_keys_are_fine() {
         let src = menu("  \"0\" -> a\n  \"9\" -> b\n  \"*\" -> a\n  \"#\" -> b\n");
         let found = codes(&src);
-        assert!(
-            !found.contains(&"E0401") && !found.contains(&"E0402"),
-            "{found:?}"
-        );
+        assert!(!found.contains(&"E0401") && !found.contains(&"E0402"), "{found:?}");
     }
 
     #[test]

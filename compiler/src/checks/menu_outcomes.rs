@@ -60,10 +60,7 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
             let timeout = has(|k| matches!(k, MenuKey::Timeout(_)));
             let invalid = has(|k| matches!(k, MenuKey::Invalid(_)));
             let exhausted = has(|k| matches!(k, MenuKey::Exhausted(_)));
-            let repeats = menu
-                .options
-                .iter()
-                .any(|o| matches!(o.target, Target::Repeat(_)));
+            let repeats = menu.options.iter().any(|o| matches!(o.target, Target::Repeat(_)));
             // Exhaustion can only happen when some path retries the menu.
             let can_exhaust = repeats || !timeout || !invalid;
 
@@ -94,11 +91,8 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
                 [init @ .., last] => format!("{} or {last}", init.join(", ")),
                 [] => String::new(),
             };
-            let mut d = Diagnostic::new(
-                &CODE,
-                format!("menu `{}` does not route {list}", state.name.text),
-            )
-            .primary(state.name.span, format!("{list} not handled"));
+            let mut d = Diagnostic::new(&CODE, format!("menu `{}` does not route {list}", state.name.text))
+                .primary(state.name.span, format!("{list} not handled"));
             for n in notes {
                 d = d.note(n);
             }
@@ -124,15 +118,10 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         let d = &found[0];
         assert_eq!(primary_text(&src, d), "m");
-        assert_eq!(
-            d.message,
-            "menu `m` does not route `timeout`, `invalid` or `exhausted`"
-        );
+        assert_eq!(d.message, "menu `m` does not route `timeout`, `invalid` or `exhausted`");
         let help = d.help.as_deref().unwrap_or("");
         assert!(
-            help.contains("timeout -> repeat")
-                && help.contains("invalid -> repeat")
-                && help.contains("exhausted ->")
+            help.contains("timeout -> repeat") && help.contains("invalid -> repeat") && help.contains("exhausted ->")
         );
     }
 

@@ -54,15 +54,42 @@ pub struct Check {
 
 /// Every check, in the order they run.
 pub static CHECKS: &[Check] = &[
-    Check { name: "unreachable_state", run: unreachable_state::run },
-    Check { name: "unreachable_statement", run: unreachable_statement::run },
-    Check { name: "dead_end", run: dead_end::run },
-    Check { name: "input_free_loop", run: input_free_loop::run },
-    Check { name: "unset_variable", run: unset_variable::run },
-    Check { name: "unused_variable", run: unused_variable::run },
-    Check { name: "menu_keys", run: menu_keys::run },
-    Check { name: "menu_outcomes", run: menu_outcomes::run },
-    Check { name: "unbounded_retries", run: unbounded_retries::run },
+    Check {
+        name: "unreachable_state",
+        run: unreachable_state::run,
+    },
+    Check {
+        name: "unreachable_statement",
+        run: unreachable_statement::run,
+    },
+    Check {
+        name: "dead_end",
+        run: dead_end::run,
+    },
+    Check {
+        name: "input_free_loop",
+        run: input_free_loop::run,
+    },
+    Check {
+        name: "unset_variable",
+        run: unset_variable::run,
+    },
+    Check {
+        name: "unused_variable",
+        run: unused_variable::run,
+    },
+    Check {
+        name: "menu_keys",
+        run: menu_keys::run,
+    },
+    Check {
+        name: "menu_outcomes",
+        run: menu_outcomes::run,
+    },
+    Check {
+        name: "unbounded_retries",
+        run: unbounded_retries::run,
+    },
 ];
 
 pub fn run_all(ctx: &Context) -> Vec<Diagnostic> {

@@ -16,10 +16,7 @@ pub fn codes(src: &str) -> Vec<&'static str> {
 
 /// Only the diagnostics with this code.
 pub fn with_code(src: &str, id: &str) -> Vec<Diagnostic> {
-    diagnostics(src)
-        .into_iter()
-        .filter(|d| d.code.id == id)
-        .collect()
+    diagnostics(src).into_iter().filter(|d| d.code.id == id).collect()
 }
 
 /// The source text a span covers, so tests can assert on what a label points at.
@@ -51,11 +48,7 @@ pub fn explain_example(code: &crate::diagnostic::Code) -> String {
 /// The explain page has exactly the three agreed sections, in order, and its
 /// example really produces the code.
 pub fn assert_explain_page(code: &crate::diagnostic::Code) {
-    let headings: Vec<&str> = code
-        .explain
-        .lines()
-        .filter(|l| l.starts_with("## "))
-        .collect();
+    let headings: Vec<&str> = code.explain.lines().filter(|l| l.starts_with("## ")).collect();
     assert_eq!(
         headings,
         vec!["## What it means", "## Example", "## How to fix"],

@@ -107,11 +107,7 @@ fn check_route(
     menu_name: &str,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Some(start) = ir
-        .successors(menu)
-        .find(|(e, _)| *e == edge)
-        .map(|(_, t)| t)
-    else {
+    let Some(start) = ir.successors(menu).find(|(e, _)| *e == edge).map(|(_, t)| t) else {
         return;
     };
     let Some(back_from) = comes_back(ir, start, menu) else {
@@ -175,9 +171,7 @@ fn comes_back(ir: &Ir, start: NodeId, menu: NodeId) -> Option<Option<NodeId>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{
-        assert_explain_page, codes, primary_text, secondary_texts, with_code,
-    };
+    use super::super::test_support::{assert_explain_page, codes, primary_text, secondary_texts, with_code};
 
     fn menu(lines: &str, rest: &str) -> String {
         format!(
@@ -187,10 +181,7 @@ mod tests {
 
     #[test]
     fn exhausted_repeat_is_reported() {
-        let src = menu(
-            "  timeout -> repeat\n  invalid -> repeat\n  exhausted -> repeat\n",
-            "",
-        );
+        let src = menu("  timeout -> repeat\n  invalid -> repeat\n  exhausted -> repeat\n", "");
         let found = with_code(&src, "E0404");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(primary_text(&src, &found[0]), "exhausted -> repeat");
@@ -210,10 +201,7 @@ mod tests {
 
     #[test]
     fn an_invalid_route_naming_the_menu_itself_is_reported() {
-        let src = menu(
-            "  timeout -> repeat\n  invalid -> m\n  exhausted -> bye\n",
-            "",
-        );
+        let src = menu("  timeout -> repeat\n  invalid -> m\n  exhausted -> bye\n", "");
         let found = with_code(&src, "E0404");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(primary_text(&src, &found[0]), "invalid -> m");
@@ -221,10 +209,7 @@ mod tests {
 
     #[test]
     fn repeat_is_the_bounded_way() {
-        let src = menu(
-            "  timeout -> repeat\n  invalid -> repeat\n  exhausted -> bye\n",
-            "",
-        );
+        let src = menu("  timeout -> repeat\n  invalid -> repeat\n  exhausted -> bye\n", "");
         assert!(!codes(&src).contains(&"E0404"), "{:?}", codes(&src));
     }
 

@@ -130,10 +130,7 @@ mod tests {
         let src = "flow f {\n  start a\n}\nstep a {\n  hangup\n}\nstep x {\n  goto y\n}\nstep y {\n  hangup\n}\n";
         let found = with_code(src, "W0301");
         assert_eq!(found.len(), 2);
-        let y = found
-            .iter()
-            .find(|d| primary_text(src, d) == "y")
-            .expect("y reported");
+        let y = found.iter().find(|d| primary_text(src, d) == "y").expect("y reported");
         assert!(y.notes.iter().any(|n| n.contains("`x`")), "{:?}", y.notes);
     }
 
@@ -147,7 +144,8 @@ mod tests {
 
     #[test]
     fn a_redirected_flow_reaches_its_start() {
-        let src = "flow f {\n  start a\n}\nflow g {\n  start b\n}\nstep a {\n  redirect flow g\n}\nstep b {\n  hangup\n}\n";
+        let src =
+            "flow f {\n  start a\n}\nflow g {\n  start b\n}\nstep a {\n  redirect flow g\n}\nstep b {\n  hangup\n}\n";
         assert!(!codes(src).contains(&"W0301"));
     }
 

@@ -101,7 +101,9 @@ fn block(stmts: &[Stmt], diags: &mut Vec<Diagnostic>) {
         .secondary(end_span, "the call never gets past this")
         .help(format!("move these lines above {what}, or delete them"));
     if let StmtKind::Dial(_) = end.kind {
-        d = d.note("every failure of this dial is routed with `on … ->`, and an answered call ends when the bridged call does");
+        d = d.note(
+            "every failure of this dial is routed with `on … ->`, and an answered call ends when the bridged call does",
+        );
     }
     diags.push(d);
 }
@@ -137,9 +139,7 @@ fn describe(s: &Stmt) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{
-        assert_explain_page, codes, primary_text, secondary_texts, with_code,
-    };
+    use super::super::test_support::{assert_explain_page, codes, primary_text, secondary_texts, with_code};
 
     const HEAD: &str = "flow f {\n  start a\n}\nstep b {\n  hangup\n}\n";
 
@@ -170,17 +170,13 @@ mod tests {
         );
         let found = with_code(&src, "W0305");
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(
-            secondary_texts(&src, &found[0]),
-            vec!["if caller == \"+254711000000\""]
-        );
+        assert_eq!(secondary_texts(&src, &found[0]), vec!["if caller == \"+254711000000\""]);
     }
 
     #[test]
     fn a_dial_with_unrouted_failures_continues() {
-        let src = format!(
-            "{HEAD}step a {{\n  dial \"+254711082000\"\n  on busy -> b\n  say \"Sorry.\"\n  hangup\n}}\n"
-        );
+        let src =
+            format!("{HEAD}step a {{\n  dial \"+254711082000\"\n  on busy -> b\n  say \"Sorry.\"\n  hangup\n}}\n");
         assert!(!codes(&src).contains(&"W0305"), "{:?}", codes(&src));
         let routed = format!(
             "{HEAD}step a {{\n  dial \"+254711082000\"\n  on busy -> b\n  on no_answer -> b\n  on failed -> b\n  say \"Sorry.\"\n}}\n"

@@ -151,8 +151,7 @@ impl Assigned {
         if !self.reached.get(n.index()).copied().unwrap_or(false) {
             return None;
         }
-        self.bits
-            .get(n.index() * self.words..(n.index() + 1) * self.words)
+        self.bits.get(n.index() * self.words..(n.index() + 1) * self.words)
     }
 }
 
@@ -216,8 +215,7 @@ fn definitely_assigned(ir: &Ir, vars: &HashMap<&str, usize>) -> Assigned {
         let base = row.to_vec();
         for e in ir.graph.edges(n) {
             out.copy_from_slice(&base);
-            if let Some(&v) = assigns_on(&node.action, *e.weight()).and_then(|name| vars.get(name))
-            {
+            if let Some(&v) = assigns_on(&node.action, *e.weight()).and_then(|name| vars.get(name)) {
                 insert(&mut out, v);
             }
             let m = e.target().index();
@@ -275,9 +273,7 @@ pub(crate) fn action_reads(action: &Action) -> Vec<Name> {
             hold_music: Some(HoldMusic::Url(u)),
             ..
         } => lit(u, &mut out),
-        Action::Dequeue {
-            number: Some(n), ..
-        } => lit(n, &mut out),
+        Action::Dequeue { number: Some(n), .. } => lit(n, &mut out),
         Action::Park { intro, hold, .. } => {
             for s in intro.iter().chain(hold) {
                 lit(s, &mut out);
@@ -337,11 +333,7 @@ fn unset_paths(ir: &Ir, var: &str) -> Parents {
 /// `welcome → main (key 2) → confirm`: the states of the path from a flow
 /// entry to `to`, each followed by the outcome that leaves it when it has one.
 /// Also returns the flow entry the path starts at.
-fn describe_path(
-    ir: &Ir,
-    to: NodeId,
-    parents: &[Option<(NodeId, Edge)>],
-) -> Option<(String, NodeId)> {
+fn describe_path(ir: &Ir, to: NodeId, parents: &[Option<(NodeId, Edge)>]) -> Option<(String, NodeId)> {
     // Walk back to the flow entry, then forwards.
     let mut steps: Vec<(NodeId, Option<Edge>)> = vec![(to, None)];
     let mut at = to;
@@ -364,10 +356,7 @@ fn describe_path(
         let Some(state) = node.state.and_then(|s| ir.states.get(s)) else {
             continue;
         };
-        let entered = state.entry == *n
-            || segments
-                .last()
-                .is_none_or(|(name, _)| *name != state.name.text);
+        let entered = state.entry == *n || segments.last().is_none_or(|(name, _)| *name != state.name.text);
         if entered {
             segments.push((state.name.text.clone(), String::new()));
         }
@@ -375,9 +364,7 @@ fn describe_path(
         let next = steps.get(i + 1).map(|(m, _)| *m);
         let leaves = next
             .and_then(|m| ir.graph.node_weight(m))
-            .is_some_and(|m_node| {
-                m_node.state != node.state || next.is_some_and(|m| m == state.entry)
-            });
+            .is_some_and(|m_node| m_node.state != node.state || next.is_some_and(|m| m == state.entry));
         if let (true, Some(e), Some(last)) = (leaves, edge, segments.last_mut()) {
             last.1 = e.label();
         }
@@ -400,11 +387,8 @@ fn describe_path(
 }
 
 fn report(ir: &Ir, var: &Name, at: NodeId, parents: &[Option<(NodeId, Edge)>]) -> Diagnostic {
-    let mut d = Diagnostic::new(
-        &CODE,
-        format!("`{}` may be read before it is set", var.text),
-    )
-    .primary(var.span, format!("`{}` may be unset here", var.text));
+    let mut d = Diagnostic::new(&CODE, format!("`{}` may be read before it is set", var.text))
+        .primary(var.span, format!("`{}` may be unset here", var.text));
     let mut origin = None;
     if let Some((path, entry)) = describe_path(ir, at, parents) {
         d = d.note(format!("on this path nothing sets `{}`: {path}", var.text));
@@ -448,9 +432,7 @@ mod tests {
         assert_eq!(primary_text(&src, d), "pin");
         assert_eq!(d.labels[0].message, "`pin` may be unset here");
         assert!(
-            d.notes
-                .iter()
-                .any(|n| n.ends_with("welcome → main (key 2) → confirm")),
+            d.notes.iter().any(|n| n.ends_with("welcome → main (key 2) → confirm")),
             "{:?}",
             d.notes
         );
@@ -492,10 +474,7 @@ mod tests {
         let found = with_code(&src, "E0304");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
-            found[0]
-                .notes
-                .iter()
-                .any(|n| n.contains("welcome (timeout) → confirm")),
+            found[0].notes.iter().any(|n| n.contains("welcome (timeout) → confirm")),
             "{:?}",
             found[0].notes
         );
@@ -503,22 +482,15 @@ mod tests {
 
     #[test]
     fn a_set_that_reads_itself_first_is_reported() {
-        let src = format!(
-            "{HEAD}step welcome {{\n  set n = n + 1\n  say \"Round {{n}}.\"\n  hangup\n}}\n"
-        );
+        let src = format!("{HEAD}step welcome {{\n  set n = n + 1\n  say \"Round {{n}}.\"\n  hangup\n}}\n");
         let found = with_code(&src, "E0304");
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(
-            found[0].labels[0].span.start as usize,
-            src.find("n + 1").unwrap_or(0)
-        );
+        assert_eq!(found[0].labels[0].span.start as usize, src.find("n + 1").unwrap_or(0));
     }
 
     #[test]
     fn never_assigned_is_left_to_undefined_variable_and_builtins_are_set() {
-        let src = format!(
-            "{HEAD}step welcome {{\n  say \"Hi {{nobody}}, from {{caller}}.\"\n  hangup\n}}\n"
-        );
+        let src = format!("{HEAD}step welcome {{\n  say \"Hi {{nobody}}, from {{caller}}.\"\n  hangup\n}}\n");
         let found = codes(&src);
         assert!(found.contains(&"E0104"));
         assert!(!found.contains(&"E0304"), "{found:?}");
@@ -550,16 +522,8 @@ mod tests {
         src.push_str("step s10000 {\n  say \"{v0} {v9999}\"\n  hangup\n}\n");
         let started = std::time::Instant::now();
         let found = codes(&src);
-        assert!(
-            !found.contains(&"E0304"),
-            "{:?}",
-            &found[..found.len().min(5)]
-        );
-        assert!(
-            started.elapsed().as_secs() < 20,
-            "took {:?}",
-            started.elapsed()
-        );
+        assert!(!found.contains(&"E0304"), "{:?}", &found[..found.len().min(5)]);
+        assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
     }
 
     #[test]

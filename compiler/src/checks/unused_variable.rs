@@ -68,10 +68,7 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
     }
     for name in order {
         // Built-ins cannot be written (E0109 says so); recordings need no read.
-        if reads.contains(&name)
-            || recorded.contains(&name)
-            || BUILTIN_VARS.contains(&name.as_str())
-        {
+        if reads.contains(&name) || recorded.contains(&name) || BUILTIN_VARS.contains(&name.as_str()) {
             continue;
         }
         let Some(places) = writes.get(&name) else {
@@ -97,9 +94,7 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{
-        assert_explain_page, codes, primary_text, secondary_texts, with_code,
-    };
+    use super::super::test_support::{assert_explain_page, codes, primary_text, secondary_texts, with_code};
 
     const HEAD: &str = "flow f {\n  start a\n}\n";
 
@@ -111,10 +106,7 @@ mod tests {
         let found = with_code(&src, "W0306");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(primary_text(&src, &found[0]), "account");
-        assert_eq!(
-            found[0].labels[0].span.start as usize,
-            src.find("account").unwrap_or(0)
-        );
+        assert_eq!(found[0].labels[0].span.start as usize, src.find("account").unwrap_or(0));
         assert_eq!(secondary_texts(&src, &found[0]), vec!["account"]);
         assert!(found[0].message.contains("`account`"));
     }

@@ -39,12 +39,19 @@ pub fn build(asts: &[(FileId, Ast)]) -> Ir {
         _ => None,
     }) {
         let index = b.ir.flows.len();
-        let entry = b.ir.graph.add_node(Node { action: Action::FlowEntry { flow: index }, state: None, span: flow.name.span });
+        let entry = b.ir.graph.add_node(Node {
+            action: Action::FlowEntry { flow: index },
+            state: None,
+            span: flow.name.span,
+        });
         b.flow_index.entry(flow.name.text.clone()).or_insert(entry);
         if let Some(start) = &flow.start {
             b.to_state.push((entry, Edge::Next, start.text.clone()));
         }
-        b.ir.flows.push(FlowInfo { flow: flow.clone(), entry });
+        b.ir.flows.push(FlowInfo {
+            flow: flow.clone(),
+            entry,
+        });
     }
     b.resolve_edges();
     b.ir
@@ -69,7 +76,11 @@ type Exits = Vec<(NodeId, Edge)>;
 
 impl Builder {
     fn node(&mut self, action: Action, state: usize, span: Span, incoming: Exits) -> NodeId {
-        let id = self.ir.graph.add_node(Node { action, state: Some(state), span });
+        let id = self.ir.graph.add_node(Node {
+            action,
+            state: Some(state),
+            span,
+        });
         for (from, edge) in incoming {
             self.ir.graph.add_edge(from, id, edge);
         }
@@ -104,13 +115,23 @@ impl Builder {
         let simple = |b: &mut Self, action: Action| vec![(b.node(action, state, span, incoming.clone()), Edge::Next)];
         match &stmt.kind {
             StmtKind::Say(say) => simple(self, Action::Say(say.clone())),
-            StmtKind::Play { source, repeat } => {
-                simple(self, Action::Play { source: source.clone(), repeat: repeat.as_ref().map(|r| r.value) })
-            }
+            StmtKind::Play { source, repeat } => simple(
+                self,
+                Action::Play {
+                    source: source.clone(),
+                    repeat: repeat.as_ref().map(|r| r.value),
+                },
+            ),
             StmtKind::Pause(d) => simple(self, Action::Pause { ms: d.value }),
             StmtKind::StartRecording => simple(self, Action::StartRecording),
             StmtKind::StopRecording => simple(self, Action::StopRecording),
-            StmtKind::Set { var, value } => simple(self, Action::Set { var: var.clone(), value: value.clone() }),
+            StmtKind::Set { var, value } => simple(
+                self,
+                Action::Set {
+                    var: var.clone(),
+                    value: value.clone(),
+                },
+            ),
             StmtKind::Error => simple(self, Action::Invalid),
             StmtKind::Collect(c) => {
                 let n = self.node(Action::Collect(c.clone()), state, span, incoming);
@@ -134,15 +155,35 @@ impl Builder {
                     .collect()
             }
             StmtKind::Enqueue { queue, hold_music } => {
-                self.node(Action::Enqueue { queue: queue.clone(), hold_music: hold_music.clone() }, state, span, incoming);
+                self.node(
+                    Action::Enqueue {
+                        queue: queue.clone(),
+                        hold_music: hold_music.clone(),
+                    },
+                    state,
+                    span,
+                    incoming,
+                );
                 Vec::new()
             }
             StmtKind::Dequeue { queue, number } => {
-                self.node(Action::Dequeue { queue: queue.clone(), number: number.clone() }, state, span, incoming);
+                self.node(
+                    Action::Dequeue {
+                        queue: queue.clone(),
+                        number: number.clone(),
+                    },
+                    state,
+                    span,
+                    incoming,
+                );
                 Vec::new()
             }
             StmtKind::Park { intro, hold, max } => {
-                let action = Action::Park { intro: intro.clone(), hold: hold.clone(), max_ms: max.as_ref().map(|m| m.value) };
+                let action = Action::Park {
+                    intro: intro.clone(),
+                    hold: hold.clone(),
+                    max_ms: max.as_ref().map(|m| m.value),
+                };
                 self.node(action, state, span, incoming);
                 Vec::new()
             }
@@ -151,7 +192,10 @@ impl Builder {
                 Vec::new()
             }
             StmtKind::Stream { url, max_duration } => {
-                let action = Action::Stream { url: url.clone(), max_ms: max_duration.as_ref().map(|m| m.value) };
+                let action = Action::Stream {
+                    url: url.clone(),
+                    max_ms: max_duration.as_ref().map(|m| m.value),
+                };
                 self.node(action, state, span, incoming);
                 Vec::new()
             }
@@ -191,19 +235,19 @@ impl Builder {
 
     fn route(&mut self, from: NodeId, outcomes: &[ast::OnOutcome]) {
         for o in outcomes {
-            self.to_state.push((from, outcome_edge(o.outcome.value), o.target.text.clone()));
+            self.to_state
+                .push((from, outcome_edge(o.outcome.value), o.target.text.clone()));
         }
     }
 
     fn menu(&mut self, index: usize, s: &ast::State, menu: &ast::Menu) {
         let mut keys: Vec<(char, Span)> = Vec::new();
         for opt in &menu.options {
-            if let MenuKey::Digit(lit) = &opt.key {
-                if let Some(k) = single_key(lit) {
-                    if !keys.iter().any(|(seen, _)| *seen == k) {
-                        keys.push((k, opt.span));
-                    }
-                }
+            if let MenuKey::Digit(lit) = &opt.key
+                && let Some(k) = single_key(lit)
+                && !keys.iter().any(|(seen, _)| *seen == k)
+            {
+                keys.push((k, opt.span));
             }
         }
         let action = MenuAction {
@@ -215,7 +259,10 @@ impl Builder {
         let n = self.node(Action::Menu(action), index, s.name.span, Vec::new());
         let find = |pred: fn(&MenuKey) -> bool| menu.options.iter().find(|o| pred(&o.key));
         for (k, _) in &keys {
-            let opt = menu.options.iter().find(|o| matches!(&o.key, MenuKey::Digit(l) if single_key(l) == Some(*k)));
+            let opt = menu
+                .options
+                .iter()
+                .find(|o| matches!(&o.key, MenuKey::Digit(l) if single_key(l) == Some(*k)));
             if let Some(opt) = opt {
                 self.menu_edge(index, n, Edge::Key(*k), &opt.target);
             }
@@ -223,7 +270,10 @@ impl Builder {
         // An unrouted timeout or invalid entry plays the menu again (and the
         // menu_outcomes check says so); an unrouted exhaustion hangs up.
         for (edge, pred) in [
-            (Edge::Timeout, (|k: &MenuKey| matches!(k, MenuKey::Timeout(_))) as fn(&MenuKey) -> bool),
+            (
+                Edge::Timeout,
+                (|k: &MenuKey| matches!(k, MenuKey::Timeout(_))) as fn(&MenuKey) -> bool,
+            ),
             (Edge::Invalid, |k: &MenuKey| matches!(k, MenuKey::Invalid(_))),
         ] {
             match find(pred) {
@@ -236,7 +286,12 @@ impl Builder {
         match find(|k| matches!(k, MenuKey::Exhausted(_))) {
             Some(opt) => self.menu_edge(index, n, Edge::Exhausted, &opt.target),
             None => {
-                self.node(Action::Hangup { implicit: true }, index, s.close, vec![(n, Edge::Exhausted)]);
+                self.node(
+                    Action::Hangup { implicit: true },
+                    index,
+                    s.close,
+                    vec![(n, Edge::Exhausted)],
+                );
             }
         }
     }
@@ -262,7 +317,11 @@ impl Builder {
 
     fn resolve_edges(&mut self) {
         for (from, edge, name) in std::mem::take(&mut self.to_state) {
-            let entry = self.state_index.get(&name).and_then(|&i| self.ir.states.get(i)).map(|s| s.entry);
+            let entry = self
+                .state_index
+                .get(&name)
+                .and_then(|&i| self.ir.states.get(i))
+                .map(|s| s.entry);
             if let Some(entry) = entry {
                 self.ir.graph.add_edge(from, entry, edge);
             }
@@ -311,8 +370,10 @@ mod tests {
         let ir = build(&[(FileId(0), ast)]);
         assert_eq!(verify(&ir), Vec::<String>::new());
         let menu = ir.states[0].entry;
-        let mut routes: Vec<(Edge, &'static str)> =
-            ir.successors(menu).map(|(e, to)| (e, ir.node(to).action.name())).collect();
+        let mut routes: Vec<(Edge, &'static str)> = ir
+            .successors(menu)
+            .map(|(e, to)| (e, ir.node(to).action.name()))
+            .collect();
         routes.sort_by_key(|(e, _)| format!("{e:?}"));
         assert_eq!(
             routes,

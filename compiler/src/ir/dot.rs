@@ -5,13 +5,24 @@ use petgraph::visit::EdgeRef;
 use std::fmt::Write;
 
 pub fn to_dot(ir: &Ir) -> String {
-    let mut out = String::from("digraph callflow {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    let mut out = String::from(
+        "digraph callflow {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
+    );
     for flow in &ir.flows {
-        let _ = writeln!(out, "  n{} [label=\"{}\", shape=oval];", flow.entry.index(), escape(&node_label(ir, flow.entry)));
+        let _ = writeln!(
+            out,
+            "  n{} [label=\"{}\", shape=oval];",
+            flow.entry.index(),
+            escape(&node_label(ir, flow.entry))
+        );
     }
     let by_state = ir.nodes_by_state();
     for (index, state) in ir.states.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph cluster_{index} {{\n    label=\"{}\";", escape(&state.name.text));
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_{index} {{\n    label=\"{}\";",
+            escape(&state.name.text)
+        );
         for &id in by_state.get(index).map_or(&[][..], Vec::as_slice) {
             let shape = match ir.node(id).action {
                 Action::Branch(_) => ", shape=diamond",
@@ -19,13 +30,22 @@ pub fn to_dot(ir: &Ir) -> String {
                 ref a if a.can_end_call() => ", shape=doubleoctagon",
                 _ => "",
             };
-            let _ = writeln!(out, "    n{} [label=\"{}\"{shape}];", id.index(), escape(&node_label(ir, id)));
+            let _ = writeln!(
+                out,
+                "    n{} [label=\"{}\"{shape}];",
+                id.index(),
+                escape(&node_label(ir, id))
+            );
         }
         out.push_str("  }\n");
     }
     for e in ir.graph.edge_references() {
         let label = e.weight().label();
-        let attrs = if label.is_empty() { String::new() } else { format!(" [label=\"{}\"]", escape(&label)) };
+        let attrs = if label.is_empty() {
+            String::new()
+        } else {
+            format!(" [label=\"{}\"]", escape(&label))
+        };
         let _ = writeln!(out, "  n{} -> n{}{attrs};", e.source().index(), e.target().index());
     }
     out.push_str("}\n");

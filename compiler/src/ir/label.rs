@@ -9,10 +9,17 @@ const MAX_TEXT: usize = 40;
 pub fn node_label(ir: &Ir, id: NodeId) -> String {
     let node = ir.node(id);
     let detail = detail(&node.action);
-    let action = if detail.is_empty() { node.action.name().to_string() } else { format!("{} {detail}", node.action.name()) };
+    let action = if detail.is_empty() {
+        node.action.name().to_string()
+    } else {
+        format!("{} {detail}", node.action.name())
+    };
     match (&node.action, node.state.and_then(|s| ir.states.get(s))) {
         (Action::FlowEntry { flow }, _) => {
-            format!("flow {}", ir.flows.get(*flow).map_or("?", |f| f.flow.name.text.as_str()))
+            format!(
+                "flow {}",
+                ir.flows.get(*flow).map_or("?", |f| f.flow.name.text.as_str())
+            )
         }
         (_, Some(state)) => format!("{}: {action}", state.name.text),
         (_, None) => action,
@@ -49,5 +56,9 @@ fn detail(action: &Action) -> String {
 fn quote(s: &StrLit) -> String {
     let text = s.display();
     let short: String = text.chars().take(MAX_TEXT).collect();
-    if short.len() < text.len() { format!("\"{short}…\"") } else { format!("\"{short}\"") }
+    if short.len() < text.len() {
+        format!("\"{short}…\"")
+    } else {
+        format!("\"{short}\"")
+    }
 }

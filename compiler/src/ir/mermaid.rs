@@ -7,7 +7,12 @@ use std::fmt::Write;
 pub fn to_mermaid(ir: &Ir) -> String {
     let mut out = String::from("flowchart TD\n");
     for flow in &ir.flows {
-        let _ = writeln!(out, "  n{}([\"{}\"])", flow.entry.index(), escape(&node_label(ir, flow.entry)));
+        let _ = writeln!(
+            out,
+            "  n{}([\"{}\"])",
+            flow.entry.index(),
+            escape(&node_label(ir, flow.entry))
+        );
     }
     let by_state = ir.nodes_by_state();
     for (index, state) in ir.states.iter().enumerate() {
@@ -28,7 +33,13 @@ pub fn to_mermaid(ir: &Ir) -> String {
         if label.is_empty() {
             let _ = writeln!(out, "  n{} --> n{}", e.source().index(), e.target().index());
         } else {
-            let _ = writeln!(out, "  n{} -->|\"{}\"| n{}", e.source().index(), escape(&label), e.target().index());
+            let _ = writeln!(
+                out,
+                "  n{} -->|\"{}\"| n{}",
+                e.source().index(),
+                escape(&label),
+                e.target().index()
+            );
         }
     }
     out

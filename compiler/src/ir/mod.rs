@@ -6,8 +6,8 @@
 //! lowered to provider documents and bytecode. Rendered by `dot` and `mermaid`.
 
 pub mod build;
-mod label;
 pub mod dot;
+mod label;
 pub mod mermaid;
 pub mod verify;
 
@@ -57,32 +57,57 @@ pub struct Node {
 /// applied by targets and the VM, since one state may serve several flows).
 #[derive(Clone, Debug)]
 pub enum Action {
-    FlowEntry { flow: usize },
+    FlowEntry {
+        flow: usize,
+    },
     Say(ast::Say),
-    Play { source: StrLit, repeat: Option<u32> },
-    Pause { ms: u64 },
+    Play {
+        source: StrLit,
+        repeat: Option<u32>,
+    },
+    Pause {
+        ms: u64,
+    },
     Menu(MenuAction),
     Collect(ast::Collect),
     Record(ast::Record),
     StartRecording,
     StopRecording,
     Dial(ast::Dial),
-    Enqueue { queue: Name, hold_music: Option<HoldMusic> },
-    Dequeue { queue: Name, number: Option<StrLit> },
-    Park { intro: Option<StrLit>, hold: Option<StrLit>, max_ms: Option<u64> },
+    Enqueue {
+        queue: Name,
+        hold_music: Option<HoldMusic>,
+    },
+    Dequeue {
+        queue: Name,
+        number: Option<StrLit>,
+    },
+    Park {
+        intro: Option<StrLit>,
+        hold: Option<StrLit>,
+        max_ms: Option<u64>,
+    },
     Conference(ast::Conference),
-    Stream { url: StrLit, max_ms: Option<u64> },
+    Stream {
+        url: StrLit,
+        max_ms: Option<u64>,
+    },
     RedirectUrl(StrLit),
     /// Hand the call to another flow: its one `Next` edge goes to that flow's entry.
     RedirectFlow(Name),
     Reject(Option<ast::RejectReason>),
     /// `hangup`; `implicit` when the compiler ends the call (a menu with no
     /// `exhausted` route).
-    Hangup { implicit: bool },
+    Hangup {
+        implicit: bool,
+    },
     /// `goto`: a jump to another state's entry.
     Goto(Name),
     Branch(Expr),
-    Set { var: Name, value: Expr },
+    Set {
+        var: Name,
+        value: Expr,
+    },
     /// Control falls off the end of a state: a dead end.
     End,
     /// A statement that did not parse or resolve; keeps the graph connected.
@@ -216,7 +241,10 @@ impl Ir {
         let node = self.node(id);
         match (&node.action, node.state.and_then(|s| self.states.get(s))) {
             (Action::FlowEntry { flow }, _) => {
-                format!("flow {}", self.flows.get(*flow).map_or("?", |f| f.flow.name.text.as_str()))
+                format!(
+                    "flow {}",
+                    self.flows.get(*flow).map_or("?", |f| f.flow.name.text.as_str())
+                )
             }
             (_, Some(state)) => format!("{} ({})", state.name.text, node.action.name()),
             (_, None) => node.action.name().to_string(),

@@ -10,16 +10,12 @@ pub fn verify(ir: &Ir) -> Vec<String> {
         let node = ir.node(id);
         let edges: Vec<Edge> = ir.successors(id).map(|(e, _)| e).collect();
         let here = ir.describe_node(id);
-        match &node.action {
-            Action::FlowEntry { .. } => {
-                if node.state.is_some() {
-                    problems.push(format!("{here}: a flow entry belongs to no state"));
-                }
-            }
-            _ if node.state.is_none_or(|s| s >= ir.states.len()) => {
-                problems.push(format!("{here}: node without a valid state"));
-            }
-            _ => {}
+        let is_entry = matches!(node.action, Action::FlowEntry { .. });
+        if is_entry && node.state.is_some() {
+            problems.push(format!("{here}: a flow entry belongs to no state"));
+        }
+        if !is_entry && node.state.is_none_or(|s| s >= ir.states.len()) {
+            problems.push(format!("{here}: node without a valid state"));
         }
         let allowed: &[Edge] = match &node.action {
             Action::Menu(_) => &[Edge::Timeout, Edge::Invalid, Edge::Exhausted],
@@ -63,4 +59,37 @@ pub fn verify(ir: &Ir) -> Vec<String> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::check_source;
+
+    #[test]
+    fn a_well_formed_project_has_no_problems() {
+        let src = "flow f {\n  start a\n}\nstep a {\n  if caller == \"1\" {\n    hangup\n  }\n  goto m\n}\nmenu m {\n  \"1\" -> a\n}\n";
+        let (_, analysis) = check_source("t.flow", src);
+        assert_eq!(verify(&analysis.ir), Vec::<String>::new());
+    }
+
+    #[test]
+    fn broken_invariants_are_reported() {
+        let src = "flow f {\n  start a\n}\nmenu a {\n  \"1\" -> a\n}\n";
+        let (_, analysis) = check_source("t.flow", src);
+        let mut ir = analysis.ir;
+        let menu = ir.states[0].entry;
+        let flow = ir.flows[0].entry;
+        ir.graph.add_edge(menu, menu, Edge::True);
+        ir.graph[flow].state = Some(0);
+        let problems = verify(&ir);
+        assert!(
+            problems.iter().any(|p| p.contains("unexpected `true` edge")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("a flow entry belongs to no state")),
+            "{problems:?}"
+        );
+    }
 }

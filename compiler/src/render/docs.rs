@@ -85,11 +85,7 @@ mod tests {
                 "{}",
                 code.id
             );
-            assert!(
-                doc.contains(&format!("<a id=\"{anchor}\"></a>")),
-                "{}",
-                code.id
-            );
+            assert!(doc.contains(&format!("<a id=\"{anchor}\"></a>")), "{}", code.id);
             assert!(
                 doc.contains(&format!("\n## {} {}\n", code.id, code.name)),
                 "{}",

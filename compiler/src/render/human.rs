@@ -10,8 +10,8 @@ use super::location::{self, locate};
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::span::{FileId, SourceFile, SourceMap};
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
-    SourceCode, SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
 };
 use std::borrow::Cow;
 use std::fmt::{self, Write};
@@ -40,29 +40,15 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String 
         } else {
             Severity::Warning
         };
-        let _ = writeln!(
-            out,
-            "{}: {counts} emitted",
-            paint(worst.as_str(), worst, color)
-        );
+        let _ = writeln!(out, "{}: {counts} emitted", paint(worst.as_str(), worst, color));
     }
     out
 }
 
-fn render_one(
-    handler: &GraphicalReportHandler,
-    diag: &Diagnostic,
-    sources: &SourceMap,
-    out: &mut String,
-) {
+fn render_one(handler: &GraphicalReportHandler, diag: &Diagnostic, sources: &SourceMap, out: &mut String) {
     let home = diag.primary_span().map(|s| s.file);
-    let file_of = |id: FileId| {
-        sources
-            .get(id)
-            .map(|file| FileSource::new(file, id, &diag.labels))
-    };
-    let (here, elsewhere): (Vec<&Label>, Vec<&Label>) =
-        diag.labels.iter().partition(|l| Some(l.span.file) == home);
+    let file_of = |id: FileId| sources.get(id).map(|file| FileSource::new(file, id, &diag.labels));
+    let (here, elsewhere): (Vec<&Label>, Vec<&Label>) = diag.labels.iter().partition(|l| Some(l.span.file) == home);
     let main = Report {
         message: diag.message.clone(),
         code: Some(format!("{} {}", diag.code.id, diag.code.name)),
@@ -74,13 +60,7 @@ fn render_one(
     if handler.render_report(out, &main).is_err() {
         // Rendering into a String only fails if a Display impl fails; fall
         // back to the bare message rather than dropping the diagnostic.
-        let _ = writeln!(
-            out,
-            "{}[{}]: {}",
-            diag.severity.as_str(),
-            diag.code.id,
-            diag.message
-        );
+        let _ = writeln!(out, "{}[{}]: {}", diag.severity.as_str(), diag.code.id, diag.message);
     }
     if main.source.is_none() {
         note_locations(&main.labels, sources, out);
@@ -96,14 +76,8 @@ fn render_one(
         }
     }
     for file in files {
-        let labels: Vec<&Label> = elsewhere
-            .iter()
-            .copied()
-            .filter(|l| l.span.file == file)
-            .collect();
-        let name = sources
-            .get(file)
-            .map_or(location::UNKNOWN_FILE, |f| f.name.as_str());
+        let labels: Vec<&Label> = elsewhere.iter().copied().filter(|l| l.span.file == file).collect();
+        let name = sources.get(file).map_or(location::UNKNOWN_FILE, |f| f.name.as_str());
         let related = Report {
             message: format!("related code in {name}"),
             code: None,
@@ -172,9 +146,7 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.code
-            .as_ref()
-            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -182,9 +154,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -224,9 +194,7 @@ struct FileSource<'a> {
 impl<'a> FileSource<'a> {
     fn new(file: &'a SourceFile, id: FileId, labels: &[Label]) -> Self {
         let end = file.text.len();
-        let at_end = labels
-            .iter()
-            .any(|l| l.span.file == id && l.span.start as usize >= end);
+        let at_end = labels.iter().any(|l| l.span.file == id && l.span.start as usize >= end);
         let text = if at_end {
             Cow::Owned(format!("{} ", file.text))
         } else {

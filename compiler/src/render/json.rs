@@ -126,24 +126,15 @@ mod tests {
             Diagnostic::new(code, "no labels"),
         ];
         let out = render(&diags, &sources);
-        let lines: Vec<Value> = out
-            .lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect();
+        let lines: Vec<Value> = out.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
         assert_eq!(lines.len(), 2);
         let d = &lines[0];
         assert_eq!(d["code"], "E0001");
         assert_eq!(d["name"], "syntax-error");
         assert_eq!(d["severity"], "error");
         assert_eq!(d["file"], "a.flow");
-        assert_eq!(
-            (d["line"].as_u64(), d["column"].as_u64()),
-            (Some(2), Some(18))
-        );
-        assert_eq!(
-            (d["end_line"].as_u64(), d["end_column"].as_u64()),
-            (Some(2), Some(23))
-        );
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(2), Some(18)));
+        assert_eq!((d["end_line"].as_u64(), d["end_column"].as_u64()), (Some(2), Some(23)));
         assert_eq!(d["span"]["start"].as_u64(), Some(at as u64));
         assert_eq!(d["span"]["end"].as_u64(), Some(at as u64 + 5));
         assert_eq!(d["help"], "use `male` or `female`");

@@ -72,19 +72,11 @@ mod tests {
         let f = sources.add("a.flow", text);
         let start = text.find(" x").unwrap_or(0) + 1;
         let loc = locate(&sources, Span::new(f, start, start + 1));
-        assert_eq!(
-            (loc.begin.line, loc.begin.column, loc.finish.column),
-            (1, 21, 22)
-        );
+        assert_eq!((loc.begin.line, loc.begin.column, loc.finish.column), (1, 21, 22));
         let start = text.find("señor").unwrap_or(0);
         let loc = locate(&sources, Span::new(f, start, start + "señor".len()));
         assert_eq!(
-            (
-                loc.begin.line,
-                loc.begin.column,
-                loc.finish.line,
-                loc.finish.column
-            ),
+            (loc.begin.line, loc.begin.column, loc.finish.line, loc.finish.column),
             (2, 8, 2, 13)
         );
     }

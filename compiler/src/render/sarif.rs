@@ -8,8 +8,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::span::SourceMap;
 use serde_json::{Value, json};
 
-const SCHEMA: &str =
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+const SCHEMA: &str = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = "https://example.invalid/callflow";
 
 pub fn render(diags: &[Diagnostic], sources: &SourceMap) -> String {
@@ -23,13 +22,7 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap) -> String {
     let rules: Vec<Value> = codes.iter().map(|c| rule(c)).collect();
     let results: Vec<Value> = diags
         .iter()
-        .map(|d| {
-            result(
-                d,
-                codes.iter().position(|c| c.id == d.code.id).unwrap_or(0),
-                sources,
-            )
-        })
+        .map(|d| result(d, codes.iter().position(|c| c.id == d.code.id).unwrap_or(0), sources))
         .collect();
     let log = json!({
         "$schema": SCHEMA,
@@ -138,9 +131,7 @@ fn uri(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for byte in name.replace('\\', "/").bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -174,10 +165,7 @@ mod tests {
         assert!(log["$schema"].as_str().is_some_and(|s| s.contains("2.1.0")));
         let run = &log["runs"][0];
         assert_eq!(run["tool"]["driver"]["name"], "callflow");
-        let rules = run["tool"]["driver"]["rules"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let rules = run["tool"]["driver"]["rules"].as_array().cloned().unwrap_or_default();
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[1]["id"], "E0101");
         assert_eq!(rules[1]["defaultConfiguration"]["level"], "error");
@@ -193,10 +181,7 @@ mod tests {
             (&r["ruleId"], r["ruleIndex"].as_u64(), &r["level"]),
             (&json!("E0101"), Some(1), &json!("error"))
         );
-        assert_eq!(
-            r["message"]["text"],
-            "no state `sale`\nhelp: did you mean `sales`?"
-        );
+        assert_eq!(r["message"]["text"], "no state `sale`\nhelp: did you mean `sales`?");
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uri"], "my%20flows/main.flow");
         assert_eq!(loc["region"]["startLine"].as_u64(), Some(2));

@@ -74,10 +74,7 @@ impl<'a> Files<'a> for Sources<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, files::Error> {
-        Ok(self
-            .0
-            .get(id)
-            .map_or(location::UNKNOWN_FILE, |f| f.name.as_str()))
+        Ok(self.0.get(id).map_or(location::UNKNOWN_FILE, |f| f.name.as_str()))
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, files::Error> {

@@ -10,10 +10,37 @@ use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
 
 pub const STATEMENTS: &[&str] = &[
-    "say", "play", "pause", "collect", "record", "start_recording", "stop_recording", "dial", "on", "enqueue",
-    "dequeue", "park", "conference", "stream", "redirect", "reject", "hangup", "goto", "if", "set",
+    "say",
+    "play",
+    "pause",
+    "collect",
+    "record",
+    "start_recording",
+    "stop_recording",
+    "dial",
+    "on",
+    "enqueue",
+    "dequeue",
+    "park",
+    "conference",
+    "stream",
+    "redirect",
+    "reject",
+    "hangup",
+    "goto",
+    "if",
+    "set",
 ];
-const MENU_LINES: &[&str] = &["say", "play", "pause", "retries", "input_timeout", "timeout", "invalid", "exhausted"];
+const MENU_LINES: &[&str] = &[
+    "say",
+    "play",
+    "pause",
+    "retries",
+    "input_timeout",
+    "timeout",
+    "invalid",
+    "exhausted",
+];
 const FLOW_SETTINGS: &[&str] = &["start", "voice", "language", "input_timeout", "timezone", "retries"];
 const QUEUE_SETTINGS: &[&str] = &["hold_music"];
 pub const ITEMS: &[&str] = &["import", "flow", "queue", "step", "menu"];
@@ -21,16 +48,32 @@ pub const ITEMS: &[&str] = &["import", "flow", "queue", "step", "menu"];
 /// The diagnostic for a line the grammar caught with `bad_line`.
 pub fn bad_line_diagnostic(text: &str, span: Span, ctx: LineContext) -> Diagnostic {
     let text = text.trim_end_matches(['\n', '\r']);
-    let word: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let word: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     let (known, what, help) = match ctx {
-        LineContext::Block => (STATEMENTS, "statement", "a step holds statements such as `say`, `collect`, `dial`, `goto` or `hangup`; see docs/language.md"),
-        LineContext::Menu => (MENU_LINES, "menu line", "a menu holds `say`/`play` prompts, `retries`, `input_timeout` and options such as `\"1\" -> sales` or `timeout -> repeat`"),
-        LineContext::Flow => (FLOW_SETTINGS, "flow setting", "a flow holds `start`, `voice`, `language`, `input_timeout`, `timezone` and `retries`"),
+        LineContext::Block => (
+            STATEMENTS,
+            "statement",
+            "a step holds statements such as `say`, `collect`, `dial`, `goto` or `hangup`; see docs/language.md",
+        ),
+        LineContext::Menu => (
+            MENU_LINES,
+            "menu line",
+            "a menu holds `say`/`play` prompts, `retries`, `input_timeout` and options such as `\"1\" -> sales` or `timeout -> repeat`",
+        ),
+        LineContext::Flow => (
+            FLOW_SETTINGS,
+            "flow setting",
+            "a flow holds `start`, `voice`, `language`, `input_timeout`, `timezone` and `retries`",
+        ),
         LineContext::Queue => (QUEUE_SETTINGS, "queue setting", "a queue holds `hold_music`"),
     };
     if !word.is_empty() && word.starts_with(|c: char| c.is_ascii_alphabetic()) && !known.contains(&word.as_str()) {
         let at = Span::new(span.file, span.start as usize, span.start as usize + word.len());
-        let mut d = Diagnostic::new(&SYNTAX_ERROR, format!("unknown {what} `{word}`")).primary(at, format!("not a {what}"));
+        let mut d =
+            Diagnostic::new(&SYNTAX_ERROR, format!("unknown {what} `{word}`")).primary(at, format!("not a {what}"));
         d = match did_you_mean(&word, known.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if ctx == LineContext::Block && MENU_LINES.contains(&word.as_str()) => {
@@ -46,8 +89,14 @@ pub fn bad_line_diagnostic(text: &str, span: Span, ctx: LineContext) -> Diagnost
         LineContext::Flow => Rule::flow_line_entry,
         LineContext::Queue => Rule::queue_line_entry,
     };
-    if ctx == LineContext::Menu && !text.contains("->") && (text.starts_with('"') || MENU_LINES[5..].contains(&word.as_str())) {
-        let key_len = if text.starts_with('"') { text[1..].find('"').map_or(text.len(), |i| i + 2) } else { word.len() };
+    if ctx == LineContext::Menu
+        && !text.contains("->")
+        && (text.starts_with('"') || MENU_LINES[5..].contains(&word.as_str()))
+    {
+        let key_len = match text.strip_prefix('"') {
+            Some(rest) => rest.find('"').map_or(text.len(), |i| i + 2),
+            None => word.len(),
+        };
         let at = Span::new(span.file, span.start as usize, span.start as usize + key_len);
         return Diagnostic::new(&SYNTAX_ERROR, "a menu option needs `->` and where to go")
             .primary(at, "expected `->` after this")
@@ -57,7 +106,10 @@ pub fn bad_line_diagnostic(text: &str, span: Span, ctx: LineContext) -> Diagnost
     match FlowParser::parse(entry, text) {
         Err(err) => pest_error(&err, text, span.start as usize, span).help(help),
         Ok(_) => Diagnostic::new(&SYNTAX_ERROR, format!("this line is not a valid {what} here"))
-            .primary(Span::new(span.file, span.start as usize, span.start as usize + text.len()), "not valid here")
+            .primary(
+                Span::new(span.file, span.start as usize, span.start as usize + text.len()),
+                "not valid here",
+            )
             .help(help),
     }
 }
@@ -92,8 +144,14 @@ pub fn pest_error(err: &pest::error::Error<Rule>, text: &str, offset: usize, wit
         format!("expected {expected}, found {found}")
     };
     let at = Span::new(within.file, offset + pos, offset + pos + found_len);
-    Diagnostic::new(&SYNTAX_ERROR, message)
-        .primary(at, if expected.is_empty() { "unexpected".to_string() } else { format!("expected {expected}") })
+    Diagnostic::new(&SYNTAX_ERROR, message).primary(
+        at,
+        if expected.is_empty() {
+            "unexpected".to_string()
+        } else {
+            format!("expected {expected}")
+        },
+    )
 }
 
 /// `gotox` parses as `goto x` in a PEG; report it instead.
@@ -102,7 +160,10 @@ pub fn keyword_boundary(keyword: &str, text: &str, span: Span) -> Option<Diagnos
     if !text.starts_with(keyword) || !rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
-    let word: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let word: String = text
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     let at = Span::new(span.file, span.start as usize, span.start as usize + word.len());
     Some(
         Diagnostic::new(&SYNTAX_ERROR, format!("unknown word `{word}`"))
@@ -116,9 +177,17 @@ fn describe_found(text: &str, pos: usize) -> (String, usize) {
     match rest.chars().next() {
         None => ("the end of the file".to_string(), 0),
         Some('\n' | '\r') => ("the end of the line".to_string(), 0),
-        Some('"') => ("a string".to_string(), rest.find(['\n']).unwrap_or(rest.len()).min(rest[1..].find('"').map_or(rest.len(), |i| i + 2))),
+        Some('"') => (
+            "a string".to_string(),
+            rest.find(['\n'])
+                .unwrap_or(rest.len())
+                .min(rest[1..].find('"').map_or(rest.len(), |i| i + 2)),
+        ),
         Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
-            let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.').collect();
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
             (format!("`{word}`"), word.len())
         }
         Some(c) => (format!("`{c}`"), c.len_utf8()),
@@ -131,14 +200,20 @@ pub fn usage(keyword: &str) -> Option<&'static str> {
         "say" => "say \"text\" [voice male|female|\"name\"] [language \"en-US\"] [repeat N]",
         "play" => "play \"https://…/file.wav\" [repeat N]",
         "pause" => "pause 2s",
-        "collect" => "collect name [digits N | digits MIN..MAX] [finish \"#\"] [timeout 5s] [speech [language \"en-US\"]]",
+        "collect" => {
+            "collect name [digits N | digits MIN..MAX] [finish \"#\"] [timeout 5s] [speech [language \"en-US\"]]"
+        }
         "record" => "record [name] [max 60s] [finish \"#\"] [timeout 5s] [beep] [trim_silence]",
-        "dial" => "dial \"+E164\" [, \"sip:…\" …] [sequential|simultaneous] [caller_id \"+E164\"] [timeout 30s] [max_duration 1h] [record] [send_digits \"ww123#\"] [ringback \"url\"]",
+        "dial" => {
+            "dial \"+E164\" [, \"sip:…\" …] [sequential|simultaneous] [caller_id \"+E164\"] [timeout 30s] [max_duration 1h] [record] [send_digits \"ww123#\"] [ringback \"url\"]"
+        }
         "on" => "on answered|busy|no_answer|failed|timeout -> state",
         "enqueue" => "enqueue queue [hold_music ring|music1|music2|music3|\"url\"]",
         "dequeue" => "dequeue queue [number \"+E164\"]",
         "park" => "park [intro \"text\"] [hold \"text\"] [max 10m]",
-        "conference" => "conference \"room\" [hold_music …] [muted] [beep] [start_on_enter] [end_on_exit] [max_duration 2h]",
+        "conference" => {
+            "conference \"room\" [hold_music …] [muted] [beep] [start_on_enter] [end_on_exit] [max_duration 2h]"
+        }
         "stream" => "stream \"wss://…\" [max_duration 1h]",
         "redirect" => "redirect \"https://…\" or redirect flow name",
         "reject" => "reject [busy|rejected]",
@@ -192,8 +267,12 @@ fn describe(rule: Rule) -> &'static str {
         not_op => "`not`",
         sum_op => "`+` or `-`",
         arg => "an argument",
-        outcome | answered_kw | busy_kw | no_answer_kw | failed_kw => "an outcome (`answered`, `busy`, `no_answer`, `failed`, `timeout`)",
-        timeout_kw | invalid_kw | exhausted_kw | option_key => "a key such as `\"1\"`, or `timeout`, `invalid`, `exhausted`",
+        outcome | answered_kw | busy_kw | no_answer_kw | failed_kw => {
+            "an outcome (`answered`, `busy`, `no_answer`, `failed`, `timeout`)"
+        }
+        timeout_kw | invalid_kw | exhausted_kw | option_key => {
+            "a key such as `\"1\"`, or `timeout`, `invalid`, `exhausted`"
+        }
         option_target | repeat_kw => "a state name or `repeat`",
         menu_option => "a menu option",
         voice_opt => "`voice`",
@@ -226,9 +305,12 @@ fn describe(rule: Rule) -> &'static str {
         else_clause => "`else`",
         EOI => "the end of the line",
         import_decl | flow_decl | queue_decl | step_decl | menu_decl => "`import`, `flow`, `queue`, `step` or `menu`",
-        start_setting | voice_setting | language_setting | input_timeout_setting | timezone_setting | retries_setting => {
-            "a setting"
-        }
+        start_setting
+        | voice_setting
+        | language_setting
+        | input_timeout_setting
+        | timezone_setting
+        | retries_setting => "a setting",
         _ => "a statement",
     }
 }

@@ -4,11 +4,11 @@
 //! relies on it with an `unwrap`: a missing child becomes an `Error` node, so
 //! even a grammar bug degrades into a diagnostic instead of a panic.
 
+use super::MAX_NESTING;
 use super::codes::SYNTAX_ERROR;
 use super::errors::{bad_line_diagnostic, keyword_boundary};
 use super::grammar::Rule;
 use super::strings;
-use super::MAX_NESTING;
 use crate::analysis::codes::{DUPLICATE_OPTION, INVALID_DURATION, MISPLACED_OUTCOME, OUT_OF_RANGE};
 use crate::ast::*;
 use crate::diagnostic::Diagnostic;
@@ -52,7 +52,10 @@ impl Lower<'_> {
     }
 
     fn name(&self, p: &P) -> Name {
-        Name { text: p.as_str().to_string(), span: self.span(p) }
+        Name {
+            text: p.as_str().to_string(),
+            span: self.span(p),
+        }
     }
 
     fn error(&mut self, at: Span, msg: impl Into<String>) {
@@ -88,7 +91,12 @@ impl Lower<'_> {
                 let mut inner = p.into_inner();
                 let name = self.name(&inner.next()?);
                 let (body, close) = self.block(inner.next()?);
-                Some(Item::State(State { name, body: StateBody::Step(body), span, close }))
+                Some(Item::State(State {
+                    name,
+                    body: StateBody::Step(body),
+                    span,
+                    close,
+                }))
             }
             Rule::menu_decl => Some(Item::State(self.menu(p, span)?)),
             _ => {
@@ -176,7 +184,12 @@ impl Lower<'_> {
     fn menu(&mut self, p: P, span: Span) -> Option<State> {
         let mut inner = p.into_inner();
         let name = self.name(&inner.next()?);
-        let mut menu = Menu { prompt: Vec::new(), retries: None, input_timeout: None, options: Vec::new() };
+        let mut menu = Menu {
+            prompt: Vec::new(),
+            retries: None,
+            input_timeout: None,
+            options: Vec::new(),
+        };
         let mut close = span;
         for c in inner {
             let cspan = self.span(&c);
@@ -204,7 +217,12 @@ impl Lower<'_> {
                 _ => {}
             }
         }
-        Some(State { name, body: StateBody::Menu(menu), span, close })
+        Some(State {
+            name,
+            body: StateBody::Menu(menu),
+            span,
+            close,
+        })
     }
 
     fn menu_option(&mut self, p: P) -> Option<MenuOption> {
@@ -237,7 +255,10 @@ impl Lower<'_> {
                 Rule::bad_line => {
                     let span = self.span(&c);
                     self.bad_line(&c, LineContext::Block);
-                    stmts.push(Stmt { kind: StmtKind::Error, span });
+                    stmts.push(Stmt {
+                        kind: StmtKind::Error,
+                        span,
+                    });
                 }
                 Rule::on_stmt => self.attach_outcome(c, &mut stmts),
                 _ => {
@@ -257,13 +278,20 @@ impl Lower<'_> {
 
     fn stmt(&mut self, p: P) -> Option<Stmt> {
         let span = self.span(&p);
-        let keyword = p.as_str().split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or("");
+        let keyword = p
+            .as_str()
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
         let expected = stmt_keyword(p.as_rule());
-        if keyword != expected {
-            if let Some(d) = keyword_boundary(expected, p.as_str(), span) {
-                self.diags.push(d);
-                return Some(Stmt { kind: StmtKind::Error, span });
-            }
+        if keyword != expected
+            && let Some(d) = keyword_boundary(expected, p.as_str(), span)
+        {
+            self.diags.push(d);
+            return Some(Stmt {
+                kind: StmtKind::Error,
+                span,
+            });
         }
         let kind = match p.as_rule() {
             Rule::say_stmt => StmtKind::Say(self.say(p)?),
@@ -277,7 +305,10 @@ impl Lower<'_> {
                         _ => {}
                     }
                 }
-                StmtKind::Play { source: source?, repeat }
+                StmtKind::Play {
+                    source: source?,
+                    repeat,
+                }
             }
             Rule::pause_stmt => StmtKind::Pause(self.duration_in(&p)?),
             Rule::collect_stmt => StmtKind::Collect(self.collect(p)?),
@@ -332,13 +363,19 @@ impl Lower<'_> {
             Rule::redirect_stmt => {
                 let target = p.into_inner().next()?;
                 match target.as_rule() {
-                    Rule::flow_target => StmtKind::Redirect(RedirectTarget::Flow(self.name(&target.into_inner().next()?))),
+                    Rule::flow_target => {
+                        StmtKind::Redirect(RedirectTarget::Flow(self.name(&target.into_inner().next()?)))
+                    }
                     _ => StmtKind::Redirect(RedirectTarget::Url(self.string(&target))),
                 }
             }
             Rule::reject_stmt => {
                 let reason = p.into_inner().next().map(|r| Spanned {
-                    value: if r.as_str() == "busy" { RejectReason::Busy } else { RejectReason::Rejected },
+                    value: if r.as_str() == "busy" {
+                        RejectReason::Busy
+                    } else {
+                        RejectReason::Rejected
+                    },
                     span: self.span(&r),
                 });
                 StmtKind::Reject(reason)
@@ -382,7 +419,12 @@ impl Lower<'_> {
                 _ => {}
             }
         }
-        Some(Say { text: text?, voice, language, repeat })
+        Some(Say {
+            text: text?,
+            voice,
+            language,
+            repeat,
+        })
     }
 
     fn collect(&mut self, p: P) -> Option<Collect> {
@@ -421,7 +463,16 @@ impl Lower<'_> {
                 }
                 Rule::speech_opt => {
                     let lang = o.clone().into_inner().next().and_then(|l| self.first_string(&l));
-                    set_once(&mut c.speech, Some(Spanned { value: lang, span: ospan }), "speech", ospan, self.diags);
+                    set_once(
+                        &mut c.speech,
+                        Some(Spanned {
+                            value: lang,
+                            span: ospan,
+                        }),
+                        "speech",
+                        ospan,
+                        self.diags,
+                    );
                 }
                 _ => {}
             }
@@ -480,9 +531,18 @@ impl Lower<'_> {
             match o.as_rule() {
                 Rule::string => d.targets.push(self.string(&o)),
                 Rule::sequential_flag | Rule::simultaneous_flag => {
-                    let value =
-                        if o.as_rule() == Rule::sequential_flag { DialMode::Sequential } else { DialMode::Simultaneous };
-                    set_once(&mut d.mode, Some(Spanned { value, span: ospan }), "sequential/simultaneous", ospan, self.diags);
+                    let value = if o.as_rule() == Rule::sequential_flag {
+                        DialMode::Sequential
+                    } else {
+                        DialMode::Simultaneous
+                    };
+                    set_once(
+                        &mut d.mode,
+                        Some(Spanned { value, span: ospan }),
+                        "sequential/simultaneous",
+                        ospan,
+                        self.diags,
+                    );
                 }
                 Rule::caller_id_opt => {
                     let v = self.first_string(&o);
@@ -514,7 +574,10 @@ impl Lower<'_> {
     fn conference(&mut self, p: P) -> Option<Conference> {
         let mut room = None;
         let mut c = Conference {
-            room: StrLit { parts: Vec::new(), span: self.span(&p) },
+            room: StrLit {
+                parts: Vec::new(),
+                span: self.span(&p),
+            },
             hold_music: None,
             muted: false,
             beep: false,
@@ -550,11 +613,18 @@ impl Lower<'_> {
     /// checks, IR, `Drop` of the tree) recurses deeper than that.
     fn nested_if(&mut self, p: P, span: Span) -> Option<StmtKind> {
         if self.depth >= MAX_NESTING {
-            let at = Span::new(self.file, span.start as usize, (span.start as usize + 2).min(self.limit));
+            let at = Span::new(
+                self.file,
+                span.start as usize,
+                (span.start as usize + 2).min(self.limit),
+            );
             self.diags.push(
-                Diagnostic::new(&SYNTAX_ERROR, format!("`if` nested or chained deeper than {MAX_NESTING} levels"))
-                    .primary(at, "too deep")
-                    .help("split a long `else if` chain into a `menu` or into separate steps"),
+                Diagnostic::new(
+                    &SYNTAX_ERROR,
+                    format!("`if` nested or chained deeper than {MAX_NESTING} levels"),
+                )
+                .primary(at, "too deep")
+                .help("split a long `else if` chain into a `menu` or into separate steps"),
             );
             return Some(StmtKind::Error);
         }
@@ -582,7 +652,12 @@ impl Lower<'_> {
                 }
             }
         };
-        Some(If { cond, then, then_close, otherwise })
+        Some(If {
+            cond,
+            then,
+            then_close,
+            otherwise,
+        })
     }
 
     /// `on <outcome> -> <state>` goes to the dial, collect or record just above.
@@ -601,22 +676,29 @@ impl Lower<'_> {
             _ => Outcome::Timeout,
         };
         let on = OnOutcome {
-            outcome: Spanned { value: outcome, span: self.span(&outcome_pair) },
+            outcome: Spanned {
+                value: outcome,
+                span: self.span(&outcome_pair),
+            },
             target: self.name(&target_pair),
             span,
         };
         let (host, allowed): (&mut Vec<OnOutcome>, &[Outcome]) = match stmts.last_mut().map(|s| &mut s.kind) {
-            Some(StmtKind::Dial(d)) => {
-                (&mut d.outcomes, &[Outcome::Answered, Outcome::Busy, Outcome::NoAnswer, Outcome::Failed])
-            }
+            Some(StmtKind::Dial(d)) => (
+                &mut d.outcomes,
+                &[Outcome::Answered, Outcome::Busy, Outcome::NoAnswer, Outcome::Failed],
+            ),
             Some(StmtKind::Collect(c)) => (&mut c.outcomes, &[Outcome::Timeout]),
             Some(StmtKind::Record(r)) => (&mut r.outcomes, &[Outcome::Timeout]),
             Some(StmtKind::Error) => return,
             _ => {
                 self.diags.push(
-                    Diagnostic::new(&MISPLACED_OUTCOME, format!("`on {}` does not follow a dial, collect or record", outcome.as_str()))
-                        .primary(span, "nothing above this line has outcomes")
-                        .help("put `on …` lines directly under the `dial`, `collect` or `record` whose outcome they route"),
+                    Diagnostic::new(
+                        &MISPLACED_OUTCOME,
+                        format!("`on {}` does not follow a dial, collect or record", outcome.as_str()),
+                    )
+                    .primary(span, "nothing above this line has outcomes")
+                    .help("put `on …` lines directly under the `dial`, `collect` or `record` whose outcome they route"),
                 );
                 return;
             }
@@ -624,18 +706,24 @@ impl Lower<'_> {
         if !allowed.contains(&outcome) {
             let names: Vec<_> = allowed.iter().map(|o| format!("`{}`", o.as_str())).collect();
             self.diags.push(
-                Diagnostic::new(&MISPLACED_OUTCOME, format!("this action has no `{}` outcome", outcome.as_str()))
-                    .primary(on.outcome.span, "not an outcome of the action above")
-                    .help(format!("the outcomes here are {}", names.join(", "))),
+                Diagnostic::new(
+                    &MISPLACED_OUTCOME,
+                    format!("this action has no `{}` outcome", outcome.as_str()),
+                )
+                .primary(on.outcome.span, "not an outcome of the action above")
+                .help(format!("the outcomes here are {}", names.join(", "))),
             );
             return;
         }
         if let Some(prev) = host.iter().find(|h| h.outcome.value == outcome) {
             self.diags.push(
-                Diagnostic::new(&DUPLICATE_OPTION, format!("outcome `{}` is routed twice", outcome.as_str()))
-                    .primary(span, "routed again here")
-                    .secondary(prev.span, "first routed here")
-                    .help("keep one `on` line per outcome"),
+                Diagnostic::new(
+                    &DUPLICATE_OPTION,
+                    format!("outcome `{}` is routed twice", outcome.as_str()),
+                )
+                .primary(span, "routed again here")
+                .secondary(prev.span, "first routed here")
+                .help("keep one `on` line per outcome"),
             );
             return;
         }
@@ -645,7 +733,10 @@ impl Lower<'_> {
     fn hold_music(&mut self, p: P) -> Option<HoldMusic> {
         let v = p.into_inner().next()?;
         Some(match v.as_rule() {
-            Rule::moh_builtin => HoldMusic::Builtin(Spanned { value: v.as_str().to_string(), span: self.span(&v) }),
+            Rule::moh_builtin => HoldMusic::Builtin(Spanned {
+                value: v.as_str().to_string(),
+                span: self.span(&v),
+            }),
             _ => HoldMusic::Url(self.string(&v)),
         })
     }
@@ -734,76 +825,147 @@ impl Lower<'_> {
                     return self.expr_too_deep(span);
                 }
                 let mut inner = parts.into_iter();
-                let Some(first) = inner.next() else { return Expr { kind: ExprKind::Error, span } };
+                let Some(first) = inner.next() else {
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    };
+                };
                 let mut lhs = self.expr_at(first, level);
                 while let (Some(op), Some(rhs)) = (inner.next(), inner.next()) {
                     let op = self.binop(&op);
                     let rhs = self.expr_at(rhs, level);
                     level = level.saturating_sub(1);
                     let span = lhs.span.to(rhs.span);
-                    lhs = Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span };
+                    lhs = Expr {
+                        kind: ExprKind::Binary {
+                            op,
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(rhs),
+                        },
+                        span,
+                    };
                 }
                 lhs
             }
             Rule::not_expr | Rule::cmp_expr => {
                 let mut inner = p.into_inner();
-                let Some(first) = inner.next() else { return Expr { kind: ExprKind::Error, span } };
+                let Some(first) = inner.next() else {
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    };
+                };
                 // A lone operand is this node itself; an operator puts its operands one level down.
                 let below = depth + 1;
                 if inner.peek().is_some() && below > MAX_NESTING {
                     return self.expr_too_deep(span);
                 }
                 if first.as_rule() == Rule::not_op {
-                    let Some(operand) = inner.next() else { return Expr { kind: ExprKind::Error, span } };
-                    return Expr { kind: ExprKind::Not(Box::new(self.expr_at(operand, below))), span };
+                    let Some(operand) = inner.next() else {
+                        return Expr {
+                            kind: ExprKind::Error,
+                            span,
+                        };
+                    };
+                    return Expr {
+                        kind: ExprKind::Not(Box::new(self.expr_at(operand, below))),
+                        span,
+                    };
                 }
                 match (inner.next(), inner.next()) {
                     (Some(op), Some(rhs)) => {
                         let lhs = self.expr_at(first, below);
                         let op = self.binop(&op);
                         let rhs = self.expr_at(rhs, below);
-                        Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
+                        Expr {
+                            kind: ExprKind::Binary {
+                                op,
+                                lhs: Box::new(lhs),
+                                rhs: Box::new(rhs),
+                            },
+                            span,
+                        }
                     }
                     _ => self.expr_at(first, depth),
                 }
             }
-            Rule::string => Expr { kind: ExprKind::Str(self.string(&p)), span },
-            Rule::number => Expr { kind: ExprKind::Number(p.as_str().parse().unwrap_or(0.0)), span },
-            Rule::duration => match self.duration(&p) {
-                Some(d) => Expr { kind: ExprKind::Duration(d.value), span },
-                None => Expr { kind: ExprKind::Error, span },
+            Rule::string => Expr {
+                kind: ExprKind::Str(self.string(&p)),
+                span,
             },
-            Rule::boolean => Expr { kind: ExprKind::Bool(p.as_str() == "true"), span },
-            Rule::ident => Expr { kind: ExprKind::Var(self.name(&p)), span },
+            Rule::number => Expr {
+                kind: ExprKind::Number(p.as_str().parse().unwrap_or(0.0)),
+                span,
+            },
+            Rule::duration => match self.duration(&p) {
+                Some(d) => Expr {
+                    kind: ExprKind::Duration(d.value),
+                    span,
+                },
+                None => Expr {
+                    kind: ExprKind::Error,
+                    span,
+                },
+            },
+            Rule::boolean => Expr {
+                kind: ExprKind::Bool(p.as_str() == "true"),
+                span,
+            },
+            Rule::ident => Expr {
+                kind: ExprKind::Var(self.name(&p)),
+                span,
+            },
             Rule::call => {
                 if depth + 1 > MAX_NESTING {
                     return self.expr_too_deep(span);
                 }
                 let mut inner = p.into_inner();
                 let Some(name) = inner.next().map(|n| self.name(&n)) else {
-                    return Expr { kind: ExprKind::Error, span };
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span,
+                    };
                 };
                 let args = inner
                     .map(|arg| {
                         let mut parts: Vec<_> = arg.into_inner().collect();
                         let value = parts.pop().map(|v| self.expr_at(v, depth + 1));
                         let name = parts.pop().map(|n| self.name(&n));
-                        Arg { name, value: value.unwrap_or(Expr { kind: ExprKind::Error, span }) }
+                        Arg {
+                            name,
+                            value: value.unwrap_or(Expr {
+                                kind: ExprKind::Error,
+                                span,
+                            }),
+                        }
                     })
                     .collect();
-                Expr { kind: ExprKind::Call { name, args }, span }
+                Expr {
+                    kind: ExprKind::Call { name, args },
+                    span,
+                }
             }
-            _ => Expr { kind: ExprKind::Error, span },
+            _ => Expr {
+                kind: ExprKind::Error,
+                span,
+            },
         }
     }
 
     fn expr_too_deep(&mut self, span: Span) -> Expr {
         self.diags.push(
-            Diagnostic::new(&SYNTAX_ERROR, format!("this expression is nested deeper than {MAX_NESTING} levels"))
-                .primary(span, "too deep")
-                .help("break the condition up with `set` into intermediate variables, or use a `menu`"),
+            Diagnostic::new(
+                &SYNTAX_ERROR,
+                format!("this expression is nested deeper than {MAX_NESTING} levels"),
+            )
+            .primary(span, "too deep")
+            .help("break the condition up with `set` into intermediate variables, or use a `menu`"),
         );
-        Expr { kind: ExprKind::Error, span }
+        Expr {
+            kind: ExprKind::Error,
+            span,
+        }
     }
 
     fn binop(&self, p: &P) -> Spanned<BinOp> {
@@ -819,7 +981,10 @@ impl Lower<'_> {
             "+" => BinOp::Add,
             _ => BinOp::Sub,
         };
-        Spanned { value, span: self.span(p) }
+        Spanned {
+            value,
+            span: self.span(p),
+        }
     }
 }
 
@@ -924,10 +1089,16 @@ mod depth_tests {
     #[test]
     fn a_long_operator_chain_is_refused_instead_of_lowered_to_a_deep_tree() {
         for op in ["+", "-", "or", "and"] {
-            let src = format!("step a {{\n  set x = 1{}\n  hangup\n}}\n", format!(" {op} 1").repeat(20_000));
+            let src = format!(
+                "step a {{\n  set x = 1{}\n  hangup\n}}\n",
+                format!(" {op} 1").repeat(20_000)
+            );
             let (exprs, _, messages) = deepest(&src);
             assert!(exprs <= MAX_NESTING + 1, "{op}: depth {exprs}");
-            assert!(messages.iter().any(|m| m.contains("nested deeper than")), "{op}: {messages:?}");
+            assert!(
+                messages.iter().any(|m| m.contains("nested deeper than")),
+                "{op}: {messages:?}"
+            );
         }
     }
 
@@ -949,13 +1120,18 @@ mod depth_tests {
         );
         let (_, ifs, messages) = deepest(&src);
         assert!(ifs <= MAX_NESTING, "if depth {ifs}");
-        assert!(messages.iter().any(|m| m.contains("chained deeper than")), "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("chained deeper than")),
+            "{messages:?}"
+        );
     }
 
     #[test]
     fn realistic_conditions_and_ladders_are_untouched() {
         let ors: String = (1..40).map(|i| format!(" or caller == \"{i}\"")).collect();
-        let ladder: String = (1..40).map(|i| format!("  }} else if caller == \"{i}\" {{\n    hangup\n")).collect();
+        let ladder: String = (1..40)
+            .map(|i| format!("  }} else if caller == \"{i}\" {{\n    hangup\n"))
+            .collect();
         let src = format!("step a {{\n  if caller == \"0\"{ors} {{\n    hangup\n{ladder}  }}\n  hangup\n}}\n");
         let (exprs, ifs, messages) = deepest(&src);
         assert!(messages.is_empty(), "{messages:?}");

@@ -56,7 +56,13 @@ pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
         };
         match FlowParser::parse(Rule::item_entry, parse_text) {
             Ok(pairs) => {
-                let mut lower = lower::Lower { file, base: chunk.start, limit: chunk.end, diags: &mut diags, depth: 0 };
+                let mut lower = lower::Lower {
+                    file,
+                    base: chunk.start,
+                    limit: chunk.end,
+                    diags: &mut diags,
+                    depth: 0,
+                };
                 for pair in pairs {
                     if pair.as_rule() == Rule::EOI {
                         continue;
@@ -73,14 +79,25 @@ pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
 }
 
 fn item_error(err: &pest::error::Error<Rule>, text: &str, span: Span, unclosed: bool) -> Diagnostic {
-    let word: String = text.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    let word: String = text
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
     let lead = text.len() - text.trim_start().len();
     if !ITEMS.contains(&word.as_str()) {
         let start = span.start as usize + lead;
-        let shown = if word.is_empty() { text.trim().chars().take(20).collect::<String>() } else { word.clone() };
+        let shown = if word.is_empty() {
+            text.trim().chars().take(20).collect::<String>()
+        } else {
+            word.clone()
+        };
         let at = Span::new(span.file, start, start + shown.len().max(1));
-        let d = Diagnostic::new(&SYNTAX_ERROR, format!("expected `import`, `flow`, `queue`, `step` or `menu`, found `{shown}`"))
-            .primary(at, "not the start of a top-level item");
+        let d = Diagnostic::new(
+            &SYNTAX_ERROR,
+            format!("expected `import`, `flow`, `queue`, `step` or `menu`, found `{shown}`"),
+        )
+        .primary(at, "not the start of a top-level item");
         return match did_you_mean(&word, ITEMS.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if STATEMENTS.contains(&word.as_str()) => {
@@ -92,7 +109,10 @@ fn item_error(err: &pest::error::Error<Rule>, text: &str, span: Span, unclosed: 
     let d = errors::pest_error(err, text, span.start as usize, span);
     // An error in the closing braces we added is already reported as E0002.
     if unclosed && d.primary_span().is_some_and(|s| s.start as usize >= span.end as usize) {
-        return Diagnostic { labels: Vec::new(), ..d };
+        return Diagnostic {
+            labels: Vec::new(),
+            ..d
+        };
     }
     d.help(match word.as_str() {
         "step" => "a step is written `step name {`, statements on their own lines, then `}`",
@@ -148,7 +168,10 @@ mod span_tests {
     fn the_end_label_of_an_unclosed_block_is_on_a_character_boundary() {
         for src in ["step a {\n  say \"x\" é", "step a {\n  say \"é👋", "menu m {\n👋"] {
             let (_, diags) = parse(FileId(0), src);
-            assert!(diags.iter().any(|d| d.code.id == UNCLOSED_BLOCK.id), "{src:?}: {diags:#?}");
+            assert!(
+                diags.iter().any(|d| d.code.id == UNCLOSED_BLOCK.id),
+                "{src:?}: {diags:#?}"
+            );
             for label in diags.iter().flat_map(|d| &d.labels) {
                 assert!(src.get(label.span.range()).is_some(), "{src:?}: {label:?}");
             }
@@ -159,10 +182,16 @@ mod span_tests {
     /// read as a nesting problem, not as "expected stack limit reached".
     #[test]
     fn pest_running_out_of_stack_reads_as_too_deep() {
-        let src = format!("step a {{\n  if {}true {{\n    hangup\n  }}\n}}\n", "not ".repeat(100_000));
+        let src = format!(
+            "step a {{\n  if {}true {{\n    hangup\n  }}\n}}\n",
+            "not ".repeat(100_000)
+        );
         let (_, diags) = parse(FileId(0), &src);
         let messages: Vec<_> = diags.iter().map(|d| d.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains("nested too deeply")), "{messages:?}");
-        assert!(!messages.iter().any(|m| m.contains("expected stack limit")), "{messages:?}");
+        assert!(
+            !messages.iter().any(|m| m.contains("expected stack limit")),
+            "{messages:?}"
+        );
     }
 }

@@ -31,22 +31,30 @@ pub fn split(text: &str) -> Vec<Chunk> {
         let starts_item = starts_with_top_keyword(trimmed);
         let restart = match &current {
             None => !blank,
-            Some(c) => starts_item && (c.depth == 0 || indent == 0) || (!c.keyword && starts_item),
+            // A keyword line starts an item after a closed item or junk, and,
+            // in column 0, also ends an item whose braces never closed.
+            Some(c) => starts_item && (c.depth == 0 || indent == 0 || !c.keyword),
         };
         if restart {
             if let Some(c) = current.take() {
                 chunks.push(c.finish(line_start));
             }
-            current = Some(Current { start: line_start, depth: 0, keyword: starts_item, open: Vec::new() });
+            current = Some(Current {
+                start: line_start,
+                depth: 0,
+                keyword: starts_item,
+                open: Vec::new(),
+            });
         }
         if let Some(c) = current.as_mut() {
             c.scan(line, line_start);
             // A keyword item is done when its braces balance again; a run of
             // junk lines goes on until the next keyword.
-            if c.keyword && c.depth == 0 {
-                if let Some(done) = current.take() {
-                    chunks.push(done.finish(line_end));
-                }
+            if c.keyword
+                && c.depth == 0
+                && let Some(done) = current.take()
+            {
+                chunks.push(done.finish(line_end));
             }
         }
         line_start = line_end;
@@ -60,7 +68,10 @@ pub fn split(text: &str) -> Vec<Chunk> {
 fn starts_with_top_keyword(trimmed: &str) -> bool {
     TOP_KEYWORDS.iter().any(|kw| {
         trimmed.starts_with(kw)
-            && !trimmed[kw.len()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !trimmed[kw.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
     })
 }
 
@@ -103,7 +114,12 @@ impl Current {
     }
 
     fn finish(self, end: usize) -> Chunk {
-        Chunk { start: self.start, end, unclosed: self.depth, open_brace: self.open.last().copied() }
+        Chunk {
+            start: self.start,
+            end,
+            unclosed: self.depth,
+            open_brace: self.open.last().copied(),
+        }
     }
 }
 
@@ -120,7 +136,12 @@ mod tests {
         let src = "import \"a.flow\"\nstep a {\n  say \"}\" # }\n}\njunk here\nmore\nmenu m {\n}\n";
         assert_eq!(
             texts(src),
-            vec!["import \"a.flow\"\n", "step a {\n  say \"}\" # }\n}\n", "junk here\nmore\n", "menu m {\n}\n"]
+            vec![
+                "import \"a.flow\"\n",
+                "step a {\n  say \"}\" # }\n}\n",
+                "junk here\nmore\n",
+                "menu m {\n}\n"
+            ]
         );
     }
 

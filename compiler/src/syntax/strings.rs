@@ -9,7 +9,11 @@ use crate::span::{FileId, Span};
 pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic>) -> StrLit {
     let span = Span::new(file, offset, offset + raw.len());
     let inner_start = usize::from(raw.starts_with('"'));
-    let inner_end = if raw.len() > inner_start && raw.ends_with('"') { raw.len() - 1 } else { raw.len() };
+    let inner_end = if raw.len() > inner_start && raw.ends_with('"') {
+        raw.len() - 1
+    } else {
+        raw.len()
+    };
     let inner = raw.get(inner_start..inner_end).unwrap_or("");
     let base = offset + inner_start;
 
@@ -34,7 +38,10 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
                 None => text.push('\\'),
             },
             '{' => {
-                let close = inner[i + 1..].find(['}', '"']).map(|k| i + 1 + k).filter(|&k| inner[k..].starts_with('}'));
+                let close = inner[i + 1..]
+                    .find(['}', '"'])
+                    .map(|k| i + 1 + k)
+                    .filter(|&k| inner[k..].starts_with('}'));
                 let Some(close) = close else {
                     let at = Span::new(file, base + i, base + i + 1);
                     diags.push(
@@ -51,9 +58,16 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
                     if !text.is_empty() {
                         parts.push(StrPart::Text(std::mem::take(&mut text)));
                     }
-                    parts.push(StrPart::Var(Name { text: name.to_string(), span: name_span }));
+                    parts.push(StrPart::Var(Name {
+                        text: name.to_string(),
+                        span: name_span,
+                    }));
                 } else {
-                    let shown = if name.trim().is_empty() { "an empty `{}`".to_string() } else { format!("`{{{name}}}`") };
+                    let shown = if name.trim().is_empty() {
+                        "an empty `{}`".to_string()
+                    } else {
+                        format!("`{{{name}}}`")
+                    };
                     diags.push(
                         Diagnostic::new(&INVALID_INTERPOLATION, format!("{shown} is not a variable name"))
                             .primary(Span::new(file, base + i, base + close + 1), "expected `{name}`")

@@ -45,10 +45,17 @@ step d {
     assert_eq!(codes_and_lines(src), vec![("E0001", 5), ("E0001", 9), ("E0001", 13)]);
     assert_eq!(state_names(src), vec!["a", "b", "c", "d"]);
     let (ast, _) = parse(FileId(0), src);
-    let Some(Item::State(b)) = ast.items.get(2) else { panic!("state b missing") };
-    let StateBody::Step(body) = &b.body else { panic!("b is a step") };
+    let Some(Item::State(b)) = ast.items.get(2) else {
+        panic!("state b missing")
+    };
+    let StateBody::Step(body) = &b.body else {
+        panic!("b is a step")
+    };
     assert!(matches!(body[0].kind, StmtKind::Error));
-    assert!(matches!(body[1].kind, StmtKind::Goto(_)), "the line after the broken one is still read");
+    assert!(
+        matches!(body[1].kind, StmtKind::Goto(_)),
+        "the line after the broken one is still read"
+    );
 }
 
 #[test]
@@ -71,8 +78,12 @@ fn a_broken_if_takes_its_block_with_it() {
     let src = "step a {\n  if caller == {\n    hangup\n  } else {\n    goto a\n  }\n  hangup\n}\n";
     let (ast, diags) = parse(FileId(0), src);
     assert_eq!(diags.len(), 1, "{diags:?}");
-    let Some(Item::State(a)) = ast.items.first() else { panic!("state a missing") };
-    let StateBody::Step(body) = &a.body else { panic!("a is a step") };
+    let Some(Item::State(a)) = ast.items.first() else {
+        panic!("state a missing")
+    };
+    let StateBody::Step(body) = &a.body else {
+        panic!("a is a step")
+    };
     assert_eq!(body.len(), 2, "the broken if is one error statement, then hangup");
 }
 
@@ -88,7 +99,10 @@ fn keyword_run_into_a_name_is_an_error() {
 #[test]
 fn messages_say_what_was_expected() {
     let (_, d) = parse(FileId(0), "step a {\n  say \"x\" voice robot\n}\n");
-    assert_eq!(d[0].message, "expected `male`, `female` or a quoted voice name, found `robot`");
+    assert_eq!(
+        d[0].message,
+        "expected `male`, `female` or a quoted voice name, found `robot`"
+    );
     let (_, d) = parse(FileId(0), "step a {\n  hangpu\n}\n");
     assert_eq!(d[0].help.as_deref(), Some("did you mean `hangup`?"));
     let (_, d) = parse(FileId(0), "stpe a {\n}\n");
@@ -99,7 +113,10 @@ fn messages_say_what_was_expected() {
 
 #[test]
 fn orphan_and_wrong_outcomes_are_reported() {
-    let (_, d) = parse(FileId(0), "step a {\n  say \"x\"\n  on busy -> a\n  collect x\n  on busy -> a\n  hangup\n}\n");
+    let (_, d) = parse(
+        FileId(0),
+        "step a {\n  say \"x\"\n  on busy -> a\n  collect x\n  on busy -> a\n  hangup\n}\n",
+    );
     let ids: Vec<_> = d.iter().map(|d| d.code.id).collect();
     assert_eq!(ids, vec!["E0108", "E0108"]);
 }
@@ -108,11 +125,15 @@ fn orphan_and_wrong_outcomes_are_reported() {
 fn spans_point_at_the_source() {
     let src = "step welcome {\n  goto main\n}\n";
     let (ast, _) = parse(FileId(0), src);
-    let Some(Item::State(s)) = ast.items.first() else { panic!("no state") };
+    let Some(Item::State(s)) = ast.items.first() else {
+        panic!("no state")
+    };
     assert_eq!(&src[s.name.span.range()], "welcome");
     assert_eq!(&src[s.close.range()], "}");
     let StateBody::Step(body) = &s.body else { panic!("step") };
-    let StmtKind::Goto(target) = &body[0].kind else { panic!("goto") };
+    let StmtKind::Goto(target) = &body[0].kind else {
+        panic!("goto")
+    };
     assert_eq!(&src[target.span.range()], "main");
 }
 
