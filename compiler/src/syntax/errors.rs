@@ -261,12 +261,13 @@ fn describe(rule: Rule) -> &'static str {
         voice | gender => "`male`, `female` or a quoted voice name",
         block => "`{` and a new line",
         close => "`}`",
-        expr | and_expr | not_expr | cmp_expr | sum_expr | call | boolean => "an expression",
+        expr | and_expr | not_expr | cmp_expr | sum_expr | reference | boolean => "an expression",
         cmp_op => "a comparison such as `==`",
         or_op | and_op => "`and` or `or`",
         not_op => "`not`",
         sum_op => "`+` or `-`",
         arg => "an argument",
+        call_args => "`(` and arguments",
         outcome | answered_kw | busy_kw | no_answer_kw | failed_kw => {
             "an outcome (`answered`, `busy`, `no_answer`, `failed`, `timeout`)"
         }

@@ -8,6 +8,7 @@ use super::MAX_NESTING;
 use super::codes::SYNTAX_ERROR;
 use super::errors::{bad_line_diagnostic, keyword_boundary};
 use super::grammar::Rule;
+use super::keywords;
 use super::strings;
 use crate::analysis::codes::{DUPLICATE_OPTION, INVALID_DURATION, MISPLACED_OUTCOME, OUT_OF_RANGE};
 use crate::ast::*;
@@ -51,11 +52,24 @@ impl Lower<'_> {
         Span::new(self.file, start, end)
     }
 
-    fn name(&self, p: &P) -> Name {
-        Name {
+    /// A name as written; a reserved word is reported (and kept, so the
+    /// statement still resolves as far as it can).
+    fn name(&mut self, p: &P) -> Name {
+        let name = Name {
             text: p.as_str().to_string(),
             span: self.span(p),
+        };
+        if keywords::is_reserved(&name.text) {
+            self.diags.push(
+                Diagnostic::new(&SYNTAX_ERROR, format!("`{}` is a reserved word", name.text))
+                    .primary(name.span, "cannot be used as a name")
+                    .help(format!(
+                        "choose another name, e.g. `{}_1` or `my_{}`; docs/language.md lists the reserved words",
+                        name.text, name.text
+                    )),
+            );
         }
+        name
     }
 
     fn error(&mut self, at: Span, msg: impl Into<String>) {
@@ -912,14 +926,7 @@ impl Lower<'_> {
                 kind: ExprKind::Bool(p.as_str() == "true"),
                 span,
             },
-            Rule::ident => Expr {
-                kind: ExprKind::Var(self.name(&p)),
-                span,
-            },
-            Rule::call => {
-                if depth + 1 > MAX_NESTING {
-                    return self.expr_too_deep(span);
-                }
+            Rule::reference => {
                 let mut inner = p.into_inner();
                 let Some(name) = inner.next().map(|n| self.name(&n)) else {
                     return Expr {
@@ -927,7 +934,18 @@ impl Lower<'_> {
                         span,
                     };
                 };
-                let args = inner
+                // No argument list: a variable.
+                let Some(call_args) = inner.next() else {
+                    return Expr {
+                        kind: ExprKind::Var(name),
+                        span,
+                    };
+                };
+                if depth + 1 > MAX_NESTING {
+                    return self.expr_too_deep(span);
+                }
+                let args = call_args
+                    .into_inner()
                     .map(|arg| {
                         let mut parts: Vec<_> = arg.into_inner().collect();
                         let value = parts.pop().map(|v| self.expr_at(v, depth + 1));

@@ -4,6 +4,7 @@
 pub mod codes;
 mod errors;
 mod grammar;
+pub mod keywords;
 mod lower;
 pub mod split;
 pub mod strings;
@@ -11,7 +12,7 @@ pub mod strings;
 pub use errors::{ITEMS, STATEMENTS};
 pub use grammar::{FlowParser, Rule};
 
-use crate::ast::Ast;
+use crate::ast::{Ast, Item};
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
 use crate::suggest::did_you_mean;
@@ -22,60 +23,115 @@ use pest::Parser;
 /// or the lowering recurse into it, so hostile input cannot exhaust the stack.
 pub const MAX_NESTING: usize = 64;
 
+/// Files with at least this many top-level items are parsed on several
+/// threads. Below it, spawning costs more than it saves.
+const PARALLEL_MIN_CHUNKS: usize = 256;
+/// Worker threads for a large file. A constant, not the machine's core count:
+/// the core stays free of environment queries and its output never depends
+/// on the machine (results are joined in source order either way).
+const PARSE_THREADS: usize = 4;
+
 /// Parse one file. Each top-level item is parsed on its own (see `split`), so
-/// an error in one state leaves the others intact.
+/// an error in one state leaves the others intact, and large files parse in
+/// parallel.
 pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
+    let chunks = split::split(text);
+    let parsed: Vec<(Vec<Item>, Vec<Diagnostic>)> = if chunks.len() < PARALLEL_MIN_CHUNKS {
+        chunks.iter().map(|c| parse_chunk(file, text, c)).collect()
+    } else {
+        parse_parallel(file, text, &chunks)
+    };
     let mut ast = Ast::default();
-    for chunk in split::split(text) {
-        let chunk_text = text.get(chunk.start..chunk.end).unwrap_or("");
-        let chunk_span = Span::new(file, chunk.start, chunk.end);
-        if let Some(d) = too_deep(chunk_text, chunk.start, file) {
-            diags.push(d);
-            continue;
-        }
-        if chunk.unclosed > 0 {
-            let at = chunk.open_brace.unwrap_or(chunk.start);
-            // The last character, not the last byte: a chunk that ends the
-            // file without a newline may end in a multi-byte character.
-            let end = chunk.start + chunk_text.char_indices().next_back().map_or(0, |(i, _)| i);
-            diags.push(
-                Diagnostic::new(&UNCLOSED_BLOCK, "this `{` is never closed")
-                    .primary(Span::new(file, at, at + 1), "block opened here")
-                    .secondary(Span::new(file, end, end), "the item ends here without a `}`")
-                    .help("add the missing `}` on a line of its own"),
-            );
-        }
-        // Close what the chunk left open so its statements are still read.
-        let owned;
-        let parse_text = if chunk.unclosed > 0 {
-            owned = format!("{chunk_text}\n{}", "}\n".repeat(chunk.unclosed));
-            owned.as_str()
-        } else {
-            chunk_text
-        };
-        match FlowParser::parse(Rule::item_entry, parse_text) {
-            Ok(pairs) => {
-                let mut lower = lower::Lower {
-                    file,
-                    base: chunk.start,
-                    limit: chunk.end,
-                    diags: &mut diags,
-                    depth: 0,
-                };
-                for pair in pairs {
-                    if pair.as_rule() == Rule::EOI {
-                        continue;
-                    }
-                    if let Some(item) = lower.item(pair) {
-                        ast.items.push(item);
-                    }
-                }
-            }
-            Err(err) => diags.push(item_error(&err, chunk_text, chunk_span, chunk.unclosed > 0)),
-        }
+    let mut diags = Vec::new();
+    for (items, d) in parsed {
+        ast.items.extend(items);
+        diags.extend(d);
     }
     (ast, diags.into_iter().filter(|d| !d.labels.is_empty()).collect())
+}
+
+fn parse_parallel(file: FileId, text: &str, chunks: &[split::Chunk]) -> Vec<(Vec<Item>, Vec<Diagnostic>)> {
+    let per_thread = chunks.len().div_ceil(PARSE_THREADS);
+    let run = |part: &[split::Chunk]| part.iter().map(|c| parse_chunk(file, text, c)).collect::<Vec<_>>();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .chunks(per_thread)
+            .map(|part| {
+                // The main thread's stack size, so depth limits hold alike.
+                let spawned = std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, move || run(part));
+                (part, spawned)
+            })
+            .collect();
+        let mut out = Vec::with_capacity(chunks.len());
+        for (part, spawned) in workers {
+            match spawned {
+                Ok(handle) => match handle.join() {
+                    Ok(results) => out.extend(results),
+                    // A panic in a worker is a compiler bug; let it surface
+                    // exactly as it would have on this thread.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                // No thread to be had: parse this part here.
+                Err(_) => out.extend(run(part)),
+            }
+        }
+        out
+    })
+}
+
+/// Parse one top-level chunk into its item (if it could be read) and diagnostics.
+fn parse_chunk(file: FileId, text: &str, chunk: &split::Chunk) -> (Vec<Item>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut items = Vec::new();
+    let chunk_text = text.get(chunk.start..chunk.end).unwrap_or("");
+    let chunk_span = Span::new(file, chunk.start, chunk.end);
+    if let Some(d) = too_deep(chunk_text, chunk.start, file) {
+        diags.push(d);
+        return (items, diags);
+    }
+    if chunk.unclosed > 0 {
+        let at = chunk.open_brace.unwrap_or(chunk.start);
+        // The last character, not the last byte: a chunk that ends the
+        // file without a newline may end in a multi-byte character.
+        let end = chunk.start + chunk_text.char_indices().next_back().map_or(0, |(i, _)| i);
+        diags.push(
+            Diagnostic::new(&UNCLOSED_BLOCK, "this `{` is never closed")
+                .primary(Span::new(file, at, at + 1), "block opened here")
+                .secondary(Span::new(file, end, end), "the item ends here without a `}`")
+                .help("add the missing `}` on a line of its own"),
+        );
+    }
+    // Close what the chunk left open so its statements are still read.
+    let owned;
+    let parse_text = if chunk.unclosed > 0 {
+        owned = format!("{chunk_text}\n{}", "}\n".repeat(chunk.unclosed));
+        owned.as_str()
+    } else {
+        chunk_text
+    };
+    match FlowParser::parse(Rule::item_entry, parse_text) {
+        Ok(pairs) => {
+            let mut lower = lower::Lower {
+                file,
+                base: chunk.start,
+                limit: chunk.end,
+                diags: &mut diags,
+                depth: 0,
+            };
+            for pair in pairs {
+                if pair.as_rule() == Rule::EOI {
+                    continue;
+                }
+                if let Some(item) = lower.item(pair) {
+                    items.push(item);
+                }
+            }
+        }
+        Err(err) => diags.push(item_error(&err, chunk_text, chunk_span, chunk.unclosed > 0)),
+    }
+    (items, diags)
 }
 
 fn item_error(err: &pest::error::Error<Rule>, text: &str, span: Span, unclosed: bool) -> Diagnostic {

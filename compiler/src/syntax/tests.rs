@@ -143,3 +143,56 @@ fn crlf_line_endings_parse() {
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(ast.items.len(), 2);
 }
+
+#[test]
+fn reserved_words_cannot_be_names() {
+    let (_, d) = parse(
+        FileId(0),
+        "step a {\n  collect digits\n  goto hangup\n  record max 60s\n}\n",
+    );
+    let msgs: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        vec!["`digits` is a reserved word", "`hangup` is a reserved word"],
+        "`record max 60s` has no variable"
+    );
+    let (_, d) = parse(
+        FileId(0),
+        "step a {\n  record maximum max 60s\n  set true_value = maximum\n}\n",
+    );
+    assert!(
+        d.is_empty(),
+        "names that merely start with a reserved word are fine: {d:?}"
+    );
+}
+
+#[test]
+fn large_files_parse_in_parallel_to_the_same_result_in_order() {
+    // Enough items to cross PARALLEL_MIN_CHUNKS, with an error every 97 states.
+    let mut src = String::from("flow f {\n  start s0\n}\n");
+    for i in 0..600 {
+        let body = if i % 97 == 5 {
+            "  sya \"oops\"".to_string()
+        } else {
+            format!("  goto s{}", (i + 1) % 600)
+        };
+        src.push_str(&format!("step s{i} {{\n{body}\n}}\n"));
+    }
+    let (ast, diags) = parse(FileId(0), &src);
+    let names: Vec<String> = ast.states().map(|s| s.name.text.clone()).collect();
+    let expected: Vec<String> = (0..600).map(|i| format!("s{i}")).collect();
+    assert_eq!(names, expected);
+    let lines: Vec<usize> = diags
+        .iter()
+        .map(|d| {
+            src[..d.primary_span().map_or(0, |s| s.start as usize)]
+                .matches('\n')
+                .count()
+        })
+        .collect();
+    assert_eq!(lines.len(), 7);
+    assert!(
+        lines.windows(2).all(|w| w[0] < w[1]),
+        "diagnostics in source order: {lines:?}"
+    );
+}
