@@ -378,17 +378,12 @@ pub fn time_zone(s: &StrLit, diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::test_support::codes;
     use crate::project::check_source;
 
     fn ids(body: &str) -> Vec<&'static str> {
         let src = format!("flow f {{\n  start a\n}}\nstep a {{\n{body}\n  hangup\n}}\n");
-        check_source("t.flow", &src)
-            .1
-            .diagnostics
-            .iter()
-            .map(|d| d.code.id)
-            .filter(|id| id.starts_with("E02"))
-            .collect()
+        codes(&src).into_iter().filter(|id| id.starts_with("E02")).collect()
     }
 
     #[test]

@@ -366,19 +366,13 @@ impl Typeck<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::project::check_source;
+    use crate::checks::test_support::codes;
 
     fn ids(cond: &str) -> Vec<&'static str> {
         let src = format!(
             "flow f {{\n  start a\n}}\nstep a {{\n  collect pin digits 4\n  set n = 1\n  if {cond} {{\n    hangup\n  }}\n  hangup\n}}\n"
         );
-        check_source("t.flow", &src)
-            .1
-            .diagnostics
-            .iter()
-            .map(|d| d.code.id)
-            .filter(|id| id.starts_with("E02"))
-            .collect()
+        codes(&src).into_iter().filter(|id| id.starts_with("E02")).collect()
     }
 
     #[test]
