@@ -23,16 +23,25 @@ pub struct Rule {
 impl Schedule {
     /// Is it open on `weekday` (0 = Monday) at `minute` after local midnight?
     pub fn is_open(&self, weekday: u8, minute: u16) -> bool {
-        let yesterday = (weekday + 6) % 7;
-        self.rules.iter().any(|r| {
-            let today = r.days & (1 << weekday) != 0;
-            if r.from < r.to {
-                today && (r.from..r.to).contains(&minute)
-            } else {
-                (today && minute >= r.from) || (r.days & (1 << yesterday) != 0 && minute < r.to)
-            }
-        })
+        is_open(&self.rules, weekday, minute)
     }
+}
+
+/// Is a schedule of these rules open on `weekday` (0 = Monday) at `minute`
+/// after local midnight? (The VM evaluates bytecode rules with this, without
+/// building a `Schedule`.)
+pub fn is_open(rules: &[Rule], weekday: u8, minute: u16) -> bool {
+    // `% 7` keeps the shifts in range whatever the caller passes.
+    let today_bit = 1u8 << (weekday % 7);
+    let yesterday_bit = 1u8 << ((weekday % 7 + 6) % 7);
+    rules.iter().any(|r| {
+        let today = r.days & today_bit != 0;
+        if r.from < r.to {
+            today && (r.from..r.to).contains(&minute)
+        } else {
+            (today && minute >= r.from) || (r.days & yesterday_bit != 0 && minute < r.to)
+        }
+    })
 }
 
 /// Parse a schedule; the error says what is wrong with which part.

@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod ast;
+pub mod bytecode;
 pub mod checks;
 pub mod codes;
 pub mod diagnostic;

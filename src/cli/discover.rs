@@ -1,4 +1,5 @@
-//! Finding the projects of a directory: every `*.flow` file below it, and of
+//! Finding files below a directory: scenario files (`*.test.toml`) for
+//! `callflow test`, and the projects of a directory: every `*.flow` file below it, and of
 //! those the roots (files no other found file imports), so that a library file
 //! is checked as part of the project that imports it, not on its own (where
 //! it would report `no-flow` and undefined states).
@@ -12,13 +13,23 @@ use std::path::Path;
 /// directories, `target/` and symlinked directories (which may loop) are
 /// skipped; unreadable directories are skipped too.
 pub fn flow_files(dir: &Path) -> Vec<String> {
+    files_named(dir, ".flow")
+}
+
+/// Every scenario file (`*.test.toml`) below `dir`, skipping the same
+/// directories as `flow_files`.
+pub fn test_files(dir: &Path) -> Vec<String> {
+    files_named(dir, ".test.toml")
+}
+
+fn files_named(dir: &Path, suffix: &str) -> Vec<String> {
     let mut found = Vec::new();
-    walk(dir, &mut found);
+    walk(dir, suffix, &mut found);
     found.sort();
     found
 }
 
-fn walk(dir: &Path, found: &mut Vec<String>) {
+fn walk(dir: &Path, suffix: &str, found: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -31,9 +42,9 @@ fn walk(dir: &Path, found: &mut Vec<String>) {
         };
         if kind.is_dir() {
             if !name.starts_with('.') && name != "target" {
-                walk(&path, found);
+                walk(&path, suffix, found);
             }
-        } else if path.extension().is_some_and(|e| e == "flow") && !name.starts_with('.') && path.is_file() {
+        } else if name.len() > suffix.len() && name.ends_with(suffix) && !name.starts_with('.') && path.is_file() {
             found.push(load::name_of(&path));
         }
     }

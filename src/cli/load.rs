@@ -78,6 +78,14 @@ pub fn read_text(name: &str) -> Result<String, ReadError> {
     })
 }
 
+/// Read a file's bytes (bytecode), with a short reason on failure.
+pub fn read_bytes(name: &str) -> Result<Vec<u8>, ReadError> {
+    std::fs::read(name).map_err(|e| ReadError {
+        name: name.to_string(),
+        reason: reason(&e),
+    })
+}
+
 fn reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
     match e.kind() {

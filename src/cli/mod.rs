@@ -1,20 +1,27 @@
 //! Command-line parsing and dispatch: one module per subcommand, plus the
-//! loader (`load`, `discover`) that is the only code here touching the disk.
+//! loaders (`load`, `discover`, `program`) that are the only code here
+//! touching the disk.
 
+mod build;
 mod check;
+mod disasm;
 mod discover;
 mod explain;
 mod graph;
 mod load;
 mod output;
+mod program;
+mod sim;
+mod test;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// How a run ends. Ordered, so the worst outcome of several files wins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     /// Nothing wrong (warnings allowed).
+    #[default]
     Clean = 0,
     /// The input has errors (or warnings under `--deny-warnings`).
     Errors = 1,
@@ -32,7 +39,7 @@ impl From<Exit> for ExitCode {
 #[command(
     name = "callflow",
     version,
-    about = "Check, visualise and explain telephone call flows written in .flow files",
+    about = "Check, visualise, compile, simulate and test telephone call flows written in .flow files",
     after_help = "Exit status: 0 no errors, 1 the input has errors, 2 usage or I/O problems.\n\
                   Run `callflow <COMMAND> --help` for a command's options and examples."
 )]
@@ -44,8 +51,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(check::Args),
+    Build(build::Args),
     Graph(graph::Args),
+    Sim(sim::Args),
+    Test(test::Args),
     Explain(explain::Args),
+    Disasm(disasm::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -60,8 +71,12 @@ pub fn main() -> ExitCode {
     };
     let exit = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Sim(args) => sim::run(&args),
+        Command::Test(args) => test::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Disasm(args) => disasm::run(&args),
     };
     exit.into()
 }

@@ -64,3 +64,56 @@ pub fn examples() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Run callflow in `dir` (NO_COLOR unset, so colour depends on the terminal
+/// only; pipes never are one), with `stdin` piped in when given.
+pub fn callflow_in(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callflow"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run callflow");
+    if let Some(mut pipe) = child.stdin.take() {
+        // A command that exits before reading all of stdin closes the pipe.
+        let _ = pipe.write_all(stdin.unwrap_or("").as_bytes());
+    }
+    child.wait_with_output().expect("wait for callflow")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch directory that is removed when dropped, so a failing test leaves
+/// nothing behind between runs.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = scratch(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("temp subdir");
+        }
+        std::fs::write(&path, text).expect("write temp file");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
