@@ -1,13 +1,15 @@
 //! How long `check` takes: the whole pipeline (parse → resolve → types → IR →
 //! every flow check) on generated flows of 100, 1,000 and 10,000 states and on
 //! every example, plus `parse` alone on the largest flow to show where the
-//! time goes. Results and the command: docs/performance.md.
+//! time goes (`parse/states_pest_only` is the same without the hand-written
+//! fast path, for comparison). Results and the command: docs/performance.md.
 //!
 //! `cargo bench -p callflow-compiler --bench check` (criterion flags such as
 //! `-- --save-baseline main` or a name filter go after `--`).
 
 use callflow_compiler::diagnostic::Severity;
 use callflow_compiler::project::{Project, ReadResult, analyze, check_source};
+use callflow_compiler::syntax::parse_with;
 use callflow_compiler::{FileId, parse};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::collections::HashMap;
@@ -15,6 +17,10 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
+
+// The allocator the `callflow` binary ships with, so the numbers are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Sizes of the generated flows, in states.
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
@@ -155,6 +161,10 @@ fn parse_generated(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_with_input(BenchmarkId::new("states", states), &text, |b, text| {
         b.iter(|| parse(FileId(0), black_box(text)))
+    });
+    // Not matched by a `states/` filter: run it with `-- states_pest_only`.
+    group.bench_with_input(BenchmarkId::new("states_pest_only", states), &text, |b, text| {
+        b.iter(|| parse_with(FileId(0), black_box(text), false))
     });
     group.finish();
 }

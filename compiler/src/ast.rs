@@ -5,6 +5,7 @@
 //! an `Error` node so positions and neighbours survive.
 
 use crate::span::Span;
+use std::sync::Arc;
 
 /// One parsed file.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -196,6 +197,9 @@ pub enum Target {
     State(Name),
 }
 
+/// A statement. Large statement kinds are behind a pointer so that a `Stmt`
+/// stays small (big flows hold hundreds of thousands of them); the kinds the
+/// IR keeps whole are shared (`Arc`), so building the IR copies no prompt.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stmt {
     pub kind: StmtKind,
@@ -204,17 +208,17 @@ pub struct Stmt {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
-    Say(Say),
+    Say(Arc<Say>),
     Play {
         source: StrLit,
         repeat: Option<Spanned<u32>>,
     },
     Pause(Duration),
-    Collect(Collect),
-    Record(Record),
+    Collect(Arc<Collect>),
+    Record(Arc<Record>),
     StartRecording,
     StopRecording,
-    Dial(Dial),
+    Dial(Arc<Dial>),
     Enqueue {
         queue: Name,
         hold_music: Option<HoldMusic>,
@@ -228,7 +232,7 @@ pub enum StmtKind {
         hold: Option<StrLit>,
         max: Option<Duration>,
     },
-    Conference(Conference),
+    Conference(Arc<Conference>),
     Stream {
         url: StrLit,
         max_duration: Option<Duration>,
@@ -237,7 +241,7 @@ pub enum StmtKind {
     Reject(Option<Spanned<RejectReason>>),
     Hangup,
     Goto(Name),
-    If(If),
+    If(Box<If>),
     Set {
         var: Name,
         value: Expr,
@@ -423,14 +427,19 @@ impl BinOp {
 impl Expr {
     /// Every variable the expression reads, interpolations included.
     pub fn vars(&self, out: &mut Vec<Name>) {
+        self.for_each_var(&mut |n| out.push(n.clone()));
+    }
+
+    /// Visit every variable the expression reads, without copying names.
+    pub fn for_each_var<'a>(&'a self, f: &mut impl FnMut(&'a Name)) {
         match &self.kind {
-            ExprKind::Str(s) => out.extend(s.vars().cloned()),
-            ExprKind::Var(n) => out.push(n.clone()),
-            ExprKind::Call { args, .. } => args.iter().for_each(|a| a.value.vars(out)),
-            ExprKind::Not(e) => e.vars(out),
+            ExprKind::Str(s) => s.vars().for_each(f),
+            ExprKind::Var(n) => f(n),
+            ExprKind::Call { args, .. } => args.iter().for_each(|a| a.value.for_each_var(f)),
+            ExprKind::Not(e) => e.for_each_var(f),
             ExprKind::Binary { lhs, rhs, .. } => {
-                lhs.vars(out);
-                rhs.vars(out);
+                lhs.for_each_var(f);
+                rhs.for_each_var(f);
             }
             ExprKind::Number(_) | ExprKind::Duration(_) | ExprKind::Bool(_) | ExprKind::Error => {}
         }
@@ -509,7 +518,7 @@ pub fn walk_stmts<'a>(stmts: &'a [Stmt], f: &mut impl FnMut(&'a Stmt)) {
 
 impl State {
     /// Every statement of the state: a step's body, or a menu's prompt lines.
-    pub fn walk(&self, f: &mut impl FnMut(&Stmt)) {
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Stmt)) {
         match &self.body {
             StateBody::Step(body) => walk_stmts(body, f),
             StateBody::Menu(m) => walk_stmts(&m.prompt, f),
@@ -564,12 +573,21 @@ impl Stmt {
     /// Every variable this statement reads (interpolations and expressions),
     /// not counting nested blocks.
     pub fn reads(&self) -> Vec<Name> {
-        let mut out: Vec<Name> = self.strings().into_iter().flat_map(|s| s.vars().cloned()).collect();
+        let mut out = Vec::new();
+        self.for_each_read(&mut |n| out.push(n.clone()));
+        out
+    }
+
+    /// Visit every variable this statement reads (not counting nested
+    /// blocks), without copying names: the hot-path form of [`Stmt::reads`].
+    pub fn for_each_read<'a>(&'a self, f: &mut impl FnMut(&'a Name)) {
+        for s in self.strings() {
+            s.vars().for_each(&mut *f);
+        }
         match &self.kind {
-            StmtKind::Set { value, .. } => value.vars(&mut out),
-            StmtKind::If(i) => i.cond.vars(&mut out),
+            StmtKind::Set { value, .. } => value.for_each_var(f),
+            StmtKind::If(i) => i.cond.for_each_var(f),
             _ => {}
         }
-        out
     }
 }

@@ -32,8 +32,10 @@ pub fn resolve(asts: &[(FileId, Ast)], root: FileId, diags: &mut Vec<Diagnostic>
         }
         for state in ast.states() {
             state.walk(&mut |s| {
-                if let Some(var) = s.writes() {
-                    sym.vars.entry(var.text.clone()).or_insert(var.span);
+                if let Some(var) = s.writes()
+                    && !sym.vars.contains_key(&var.text)
+                {
+                    sym.vars.insert(var.text.clone(), var.span);
                 }
             });
         }
@@ -68,9 +70,7 @@ pub fn resolve(asts: &[(FileId, Ast)], root: FileId, diags: &mut Vec<Diagnostic>
                 }
             }
             state.walk(&mut |s| {
-                for var in s.reads() {
-                    var_ref(&sym, &var, diags);
-                }
+                s.for_each_read(&mut |var| var_ref(&sym, var, diags));
                 if let Some(var) = s.writes()
                     && BUILTIN_VARS.contains(&var.text.as_str())
                 {

@@ -33,10 +33,11 @@ impl Type {
 
 pub const FUNCTIONS: [&str; 5] = ["open_hours", "starts_with", "ends_with", "contains", "length"];
 
-struct Typeck<'a> {
-    vars: HashMap<String, Type>,
+struct Typeck<'a, 'd> {
+    /// Variable types, keyed by names borrowed from the AST.
+    vars: HashMap<&'a str, Type>,
     has_flow_timezone: bool,
-    diags: &'a mut Vec<Diagnostic>,
+    diags: &'d mut Vec<Diagnostic>,
 }
 
 pub fn check(asts: &[(FileId, Ast)], diags: &mut Vec<Diagnostic>) {
@@ -61,18 +62,18 @@ pub fn check(asts: &[(FileId, Ast)], diags: &mut Vec<Diagnostic>) {
     }
 }
 
-impl Typeck<'_> {
-    fn stmt(&mut self, stmt: &Stmt, report: bool) {
+impl<'a> Typeck<'a, '_> {
+    fn stmt(&mut self, stmt: &'a Stmt, report: bool) {
         match &stmt.kind {
             StmtKind::Collect(c) => {
-                self.vars.insert(c.var.text.clone(), Type::Text);
+                self.vars.insert(&c.var.text, Type::Text);
             }
-            StmtKind::Record(Record { var: Some(v), .. }) => {
-                self.vars.insert(v.text.clone(), Type::Text);
+            StmtKind::Record(r) if let Some(v) = &r.var => {
+                self.vars.insert(&v.text, Type::Text);
             }
             StmtKind::Set { var, value } => {
                 let ty = self.expr(value, report);
-                let slot = self.vars.entry(var.text.clone()).or_insert(ty);
+                let slot = self.vars.entry(&var.text).or_insert(ty);
                 if *slot != ty && ty != Type::Unknown {
                     // Mixed assignments: treat the variable as text.
                     *slot = if *slot == Type::Unknown { ty } else { Type::Text };
@@ -118,7 +119,7 @@ impl Typeck<'_> {
                 if BUILTIN_VARS.contains(&n.text.as_str()) {
                     Type::Text
                 } else {
-                    self.vars.get(&n.text).copied().unwrap_or(Type::Unknown)
+                    self.vars.get(n.text.as_str()).copied().unwrap_or(Type::Unknown)
                 }
             }
             ExprKind::Not(inner) => match self.expr(inner, report) {

@@ -18,8 +18,16 @@ pub fn build(asts: &[(FileId, Ast)]) -> Ir {
             _ => None,
         })
         .collect();
+    // One node per statement (plus menus, ends and flow entries): reserving
+    // up front spares large projects repeated regrowth of the node array.
+    let mut statements = 0;
     for s in &states {
-        b.state_index.entry(s.name.text.clone()).or_insert(b.ir.states.len());
+        s.walk(&mut |_| statements += 1);
+    }
+    let nodes = statements + 2 * states.len() + 8;
+    b.ir.graph = petgraph::graph::DiGraph::with_capacity(nodes, nodes * 2);
+    for s in &states {
+        b.state_index.entry(&s.name.text).or_insert(b.ir.states.len());
         b.ir.states.push(StateInfo {
             name: s.name.clone(),
             entry: NodeId::end(),
@@ -44,9 +52,9 @@ pub fn build(asts: &[(FileId, Ast)]) -> Ir {
             state: None,
             span: flow.name.span,
         });
-        b.flow_index.entry(flow.name.text.clone()).or_insert(entry);
+        b.flow_index.entry(&flow.name.text).or_insert(entry);
         if let Some(start) = &flow.start {
-            b.to_state.push((entry, Edge::Next, start.text.clone()));
+            b.to_state.push((entry, Edge::Next, &start.text));
         }
         b.ir.flows.push(FlowInfo {
             flow: flow.clone(),
@@ -61,20 +69,22 @@ fn items(asts: &[(FileId, Ast)]) -> impl Iterator<Item = &Item> {
     asts.iter().flat_map(|(_, ast)| ast.items.iter())
 }
 
+/// Names are borrowed from the ASTs: a large project has as many pending
+/// edges as statements, and copying each name showed in profiles.
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
     ir: Ir,
-    state_index: HashMap<String, usize>,
-    flow_index: HashMap<String, NodeId>,
+    state_index: HashMap<&'a str, usize>,
+    flow_index: HashMap<&'a str, NodeId>,
     /// Edges to states by name, added once every state has its entry node.
-    to_state: Vec<(NodeId, Edge, String)>,
-    to_flow: Vec<(NodeId, String)>,
+    to_state: Vec<(NodeId, Edge, &'a str)>,
+    to_flow: Vec<(NodeId, &'a str)>,
 }
 
 /// Edges still waiting for the node that follows.
 type Exits = Vec<(NodeId, Edge)>;
 
-impl Builder {
+impl<'a> Builder<'a> {
     fn node(&mut self, action: Action, state: usize, span: Span, incoming: Exits) -> NodeId {
         let id = self.ir.graph.add_node(Node {
             action,
@@ -88,7 +98,7 @@ impl Builder {
     }
 
     /// Lower one state; returns its entry node.
-    fn state(&mut self, index: usize, s: &ast::State) -> NodeId {
+    fn state(&mut self, index: usize, s: &'a ast::State) -> NodeId {
         let first = NodeId::new(self.ir.graph.node_count());
         match &s.body {
             StateBody::Step(body) => {
@@ -103,14 +113,14 @@ impl Builder {
         first
     }
 
-    fn block(&mut self, stmts: &[Stmt], state: usize, mut exits: Exits) -> Exits {
+    fn block(&mut self, stmts: &'a [Stmt], state: usize, mut exits: Exits) -> Exits {
         for stmt in stmts {
             exits = self.stmt(stmt, state, exits);
         }
         exits
     }
 
-    fn stmt(&mut self, stmt: &Stmt, state: usize, incoming: Exits) -> Exits {
+    fn stmt(&mut self, stmt: &'a Stmt, state: usize, incoming: Exits) -> Exits {
         let span = stmt.span;
         let simple = |b: &mut Self, action: Action| vec![(b.node(action, state, span, incoming.clone()), Edge::Next)];
         match &stmt.kind {
@@ -129,7 +139,7 @@ impl Builder {
                 self,
                 Action::Set {
                     var: var.clone(),
-                    value: value.clone(),
+                    value: Box::new(value.clone()),
                 },
             ),
             StmtKind::Error => simple(self, Action::Invalid),
@@ -205,7 +215,7 @@ impl Builder {
             }
             StmtKind::Redirect(RedirectTarget::Flow(name)) => {
                 let n = self.node(Action::RedirectFlow(name.clone()), state, span, incoming);
-                self.to_flow.push((n, name.text.clone()));
+                self.to_flow.push((n, &name.text));
                 Vec::new()
             }
             StmtKind::Reject(reason) => {
@@ -218,11 +228,11 @@ impl Builder {
             }
             StmtKind::Goto(target) => {
                 let n = self.node(Action::Goto(target.clone()), state, span, incoming);
-                self.to_state.push((n, Edge::Next, target.text.clone()));
+                self.to_state.push((n, Edge::Next, &target.text));
                 Vec::new()
             }
             StmtKind::If(i) => {
-                let n = self.node(Action::Branch(i.cond.clone()), state, span, incoming);
+                let n = self.node(Action::Branch(Box::new(i.cond.clone())), state, span, incoming);
                 let mut exits = self.block(&i.then, state, vec![(n, Edge::True)]);
                 match &i.otherwise {
                     Some(otherwise) => exits.extend(self.block(otherwise, state, vec![(n, Edge::False)])),
@@ -233,14 +243,14 @@ impl Builder {
         }
     }
 
-    fn route(&mut self, from: NodeId, outcomes: &[ast::OnOutcome]) {
+    fn route(&mut self, from: NodeId, outcomes: &'a [ast::OnOutcome]) {
         for o in outcomes {
             self.to_state
-                .push((from, outcome_edge(o.outcome.value), o.target.text.clone()));
+                .push((from, outcome_edge(o.outcome.value), &o.target.text));
         }
     }
 
-    fn menu(&mut self, index: usize, s: &ast::State, menu: &ast::Menu) {
+    fn menu(&mut self, index: usize, s: &'a ast::State, menu: &'a ast::Menu) {
         let mut keys: Vec<(char, Span)> = Vec::new();
         for opt in &menu.options {
             if let MenuKey::Digit(lit) = &opt.key
@@ -296,13 +306,13 @@ impl Builder {
         }
     }
 
-    fn menu_edge(&mut self, state: usize, menu: NodeId, edge: Edge, target: &Target) {
+    fn menu_edge(&mut self, state: usize, menu: NodeId, edge: Edge, target: &'a Target) {
         match target {
             Target::Repeat(_) => {
                 self.ir.graph.add_edge(menu, menu, edge);
             }
-            Target::State(name) if self.state_index.contains_key(&name.text) => {
-                self.to_state.push((menu, edge, name.text.clone()));
+            Target::State(name) if self.state_index.contains_key(name.text.as_str()) => {
+                self.to_state.push((menu, edge, &name.text));
             }
             // A route to a state that does not exist (resolve reports it) still
             // needs its edge: every menu has timeout, invalid and exhausted
@@ -319,7 +329,7 @@ impl Builder {
         for (from, edge, name) in std::mem::take(&mut self.to_state) {
             let entry = self
                 .state_index
-                .get(&name)
+                .get(name)
                 .and_then(|&i| self.ir.states.get(i))
                 .map(|s| s.entry);
             if let Some(entry) = entry {
@@ -327,7 +337,7 @@ impl Builder {
             }
         }
         for (from, name) in std::mem::take(&mut self.to_flow) {
-            if let Some(&entry) = self.flow_index.get(&name) {
+            if let Some(&entry) = self.flow_index.get(name) {
                 self.ir.graph.add_edge(from, entry, Edge::Next);
             }
         }

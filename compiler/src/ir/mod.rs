@@ -15,6 +15,7 @@ use crate::ast::{self, Expr, HoldMusic, Name, StrLit};
 use crate::span::Span;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
+use std::sync::Arc;
 
 pub type NodeId = NodeIndex<u32>;
 
@@ -55,12 +56,15 @@ pub struct Node {
 
 /// A primitive action with its parameters as written (flow defaults are
 /// applied by targets and the VM, since one state may serve several flows).
+/// Large parameter sets are behind pointers — shared with the AST where the
+/// AST has them — so a node is small and building the graph copies no
+/// prompt: big flows have one node per statement (see docs/performance.md).
 #[derive(Clone, Debug)]
 pub enum Action {
     FlowEntry {
         flow: usize,
     },
-    Say(ast::Say),
+    Say(Arc<ast::Say>),
     Play {
         source: StrLit,
         repeat: Option<u32>,
@@ -69,11 +73,11 @@ pub enum Action {
         ms: u64,
     },
     Menu(MenuAction),
-    Collect(ast::Collect),
-    Record(ast::Record),
+    Collect(Arc<ast::Collect>),
+    Record(Arc<ast::Record>),
     StartRecording,
     StopRecording,
-    Dial(ast::Dial),
+    Dial(Arc<ast::Dial>),
     Enqueue {
         queue: Name,
         hold_music: Option<HoldMusic>,
@@ -87,7 +91,7 @@ pub enum Action {
         hold: Option<StrLit>,
         max_ms: Option<u64>,
     },
-    Conference(ast::Conference),
+    Conference(Arc<ast::Conference>),
     Stream {
         url: StrLit,
         max_ms: Option<u64>,
@@ -103,10 +107,10 @@ pub enum Action {
     },
     /// `goto`: a jump to another state's entry.
     Goto(Name),
-    Branch(Expr),
+    Branch(Box<Expr>),
     Set {
         var: Name,
-        value: Expr,
+        value: Box<Expr>,
     },
     /// Control falls off the end of a state: a dead end.
     End,

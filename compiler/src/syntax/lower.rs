@@ -15,6 +15,7 @@ use crate::ast::*;
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
 use pest::iterators::Pair;
+use std::sync::Arc;
 
 /// Where a bad line was found, which decides how it is re-parsed for a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -308,7 +309,7 @@ impl Lower<'_> {
             });
         }
         let kind = match p.as_rule() {
-            Rule::say_stmt => StmtKind::Say(self.say(p)?),
+            Rule::say_stmt => StmtKind::Say(Arc::new(self.say(p)?)),
             Rule::play_stmt => {
                 let mut source = None;
                 let mut repeat = None;
@@ -325,11 +326,11 @@ impl Lower<'_> {
                 }
             }
             Rule::pause_stmt => StmtKind::Pause(self.duration_in(&p)?),
-            Rule::collect_stmt => StmtKind::Collect(self.collect(p)?),
-            Rule::record_stmt => StmtKind::Record(self.record(p)),
+            Rule::collect_stmt => StmtKind::Collect(Arc::new(self.collect(p)?)),
+            Rule::record_stmt => StmtKind::Record(Arc::new(self.record(p))),
             Rule::start_recording_stmt => StmtKind::StartRecording,
             Rule::stop_recording_stmt => StmtKind::StopRecording,
-            Rule::dial_stmt => StmtKind::Dial(self.dial(p)),
+            Rule::dial_stmt => StmtKind::Dial(Arc::new(self.dial(p))),
             Rule::enqueue_stmt => {
                 let mut inner = p.into_inner();
                 let queue = self.name(&inner.next()?);
@@ -364,7 +365,7 @@ impl Lower<'_> {
                 }
                 StmtKind::Park { intro, hold, max }
             }
-            Rule::conference_stmt => StmtKind::Conference(self.conference(p)?),
+            Rule::conference_stmt => StmtKind::Conference(Arc::new(self.conference(p)?)),
             Rule::stream_stmt => {
                 let url = self.first_string(&p)?;
                 let max_duration = p
@@ -643,7 +644,7 @@ impl Lower<'_> {
             return Some(StmtKind::Error);
         }
         self.depth += 1;
-        let kind = self.if_stmt(p).map(StmtKind::If);
+        let kind = self.if_stmt(p).map(|i| StmtKind::If(Box::new(i)));
         self.depth -= 1;
         kind
     }
@@ -699,11 +700,11 @@ impl Lower<'_> {
         };
         let (host, allowed): (&mut Vec<OnOutcome>, &[Outcome]) = match stmts.last_mut().map(|s| &mut s.kind) {
             Some(StmtKind::Dial(d)) => (
-                &mut d.outcomes,
+                &mut Arc::make_mut(d).outcomes,
                 &[Outcome::Answered, Outcome::Busy, Outcome::NoAnswer, Outcome::Failed],
             ),
-            Some(StmtKind::Collect(c)) => (&mut c.outcomes, &[Outcome::Timeout]),
-            Some(StmtKind::Record(r)) => (&mut r.outcomes, &[Outcome::Timeout]),
+            Some(StmtKind::Collect(c)) => (&mut Arc::make_mut(c).outcomes, &[Outcome::Timeout]),
+            Some(StmtKind::Record(r)) => (&mut Arc::make_mut(r).outcomes, &[Outcome::Timeout]),
             Some(StmtKind::Error) => return,
             _ => {
                 self.diags.push(

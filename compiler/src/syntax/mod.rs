@@ -3,6 +3,7 @@
 
 pub mod codes;
 mod errors;
+mod fast;
 mod grammar;
 pub mod keywords;
 mod lower;
@@ -35,11 +36,20 @@ const PARSE_THREADS: usize = 4;
 /// an error in one state leaves the others intact, and large files parse in
 /// parallel.
 pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
+    parse_with(file, text, true)
+}
+
+/// `parse`, with the hand-written fast path (`fast.rs`) on or off. Off, every
+/// chunk goes through pest; the result is the same either way (the
+/// differential test in `fast/tests.rs` holds the fast path to that). For
+/// tests and benchmarks.
+#[doc(hidden)]
+pub fn parse_with(file: FileId, text: &str, fast: bool) -> (Ast, Vec<Diagnostic>) {
     let chunks = split::split(text);
     let parsed: Vec<(Vec<Item>, Vec<Diagnostic>)> = if chunks.len() < PARALLEL_MIN_CHUNKS {
-        chunks.iter().map(|c| parse_chunk(file, text, c)).collect()
+        chunks.iter().map(|c| parse_chunk(file, text, c, fast)).collect()
     } else {
-        parse_parallel(file, text, &chunks)
+        parse_parallel(file, text, &chunks, fast)
     };
     let mut ast = Ast::default();
     let mut diags = Vec::new();
@@ -50,9 +60,13 @@ pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
     (ast, diags.into_iter().filter(|d| !d.labels.is_empty()).collect())
 }
 
-fn parse_parallel(file: FileId, text: &str, chunks: &[split::Chunk]) -> Vec<(Vec<Item>, Vec<Diagnostic>)> {
+fn parse_parallel(file: FileId, text: &str, chunks: &[split::Chunk], fast: bool) -> Vec<(Vec<Item>, Vec<Diagnostic>)> {
     let per_thread = chunks.len().div_ceil(PARSE_THREADS);
-    let run = |part: &[split::Chunk]| part.iter().map(|c| parse_chunk(file, text, c)).collect::<Vec<_>>();
+    let run = |part: &[split::Chunk]| {
+        part.iter()
+            .map(|c| parse_chunk(file, text, c, fast))
+            .collect::<Vec<_>>()
+    };
     std::thread::scope(|scope| {
         let workers: Vec<_> = chunks
             .chunks(per_thread)
@@ -82,13 +96,24 @@ fn parse_parallel(file: FileId, text: &str, chunks: &[split::Chunk]) -> Vec<(Vec
 }
 
 /// Parse one top-level chunk into its item (if it could be read) and diagnostics.
-fn parse_chunk(file: FileId, text: &str, chunk: &split::Chunk) -> (Vec<Item>, Vec<Diagnostic>) {
+///
+/// With `fast`, a closed chunk is first read by the hand-written parser, which
+/// only answers for plainly valid items; everything else (and every
+/// diagnostic) comes from pest and the lowering.
+fn parse_chunk(file: FileId, text: &str, chunk: &split::Chunk, fast: bool) -> (Vec<Item>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut items = Vec::new();
     let chunk_text = text.get(chunk.start..chunk.end).unwrap_or("");
     let chunk_span = Span::new(file, chunk.start, chunk.end);
     if let Some(d) = too_deep(chunk_text, chunk.start, file) {
         diags.push(d);
+        return (items, diags);
+    }
+    if fast
+        && chunk.unclosed == 0
+        && let Some(item) = fast::parse_item(file, chunk_text, chunk.start)
+    {
+        items.push(item);
         return (items, diags);
     }
     if chunk.unclosed > 0 {
@@ -183,20 +208,24 @@ fn too_deep(text: &str, offset: usize, file: crate::span::FileId) -> Option<Diag
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
-    for (i, ch) in text.char_indices() {
+    // Bytes, not chars: every byte that matters is ASCII, and the bytes of a
+    // multi-byte character never are, so the result is the same (an escape
+    // ends at the first byte of the escaped character, its other bytes are
+    // plain text), only faster.
+    for (i, &b) in text.as_bytes().iter().enumerate() {
         if in_string {
-            match (escaped, ch) {
+            match (escaped, b) {
                 (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"' | '\n') => in_string = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"' | b'\n') => in_string = false,
                 _ => {}
             }
             continue;
         }
-        match ch {
-            '"' => in_string = true,
-            '(' | '{' => depth += 1,
-            ')' | '}' => depth = depth.saturating_sub(1),
+        match b {
+            b'"' => in_string = true,
+            b'(' | b'{' => depth += 1,
+            b')' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
         if depth > MAX_NESTING {

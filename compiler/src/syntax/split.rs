@@ -83,28 +83,29 @@ struct Current {
 }
 
 impl Current {
-    /// Track braces outside strings and comments.
+    /// Track braces outside strings and comments. Bytes, not chars: only
+    /// ASCII bytes matter and no byte of a multi-byte character is ASCII.
     fn scan(&mut self, line: &str, offset: usize) {
         let mut in_string = false;
         let mut escaped = false;
-        for (i, ch) in line.char_indices() {
+        for (i, &b) in line.as_bytes().iter().enumerate() {
             if in_string {
-                match (escaped, ch) {
+                match (escaped, b) {
                     (true, _) => escaped = false,
-                    (false, '\\') => escaped = true,
-                    (false, '"') => in_string = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
                     _ => {}
                 }
                 continue;
             }
-            match ch {
-                '"' => in_string = true,
-                '#' => break,
-                '{' => {
+            match b {
+                b'"' => in_string = true,
+                b'#' => break,
+                b'{' => {
                     self.depth += 1;
                     self.open.push(offset + i);
                 }
-                '}' => {
+                b'}' => {
                     self.depth = self.depth.saturating_sub(1);
                     self.open.pop();
                 }
