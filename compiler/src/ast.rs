@@ -33,7 +33,7 @@ impl Item {
 }
 
 /// An identifier as written, with its span.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Name {
     pub text: String,
     pub span: Span,
@@ -47,7 +47,7 @@ pub struct Spanned<T> {
 }
 
 /// A string literal: its unescaped value split into text and `{variable}` parts.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct StrLit {
     pub parts: Vec<StrPart>,
     /// Span of the whole literal, quotes included.
@@ -258,7 +258,7 @@ pub struct Say {
     pub repeat: Option<Spanned<u32>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Collect {
     pub var: Name,
     pub min_digits: Option<Spanned<u32>>,
@@ -270,7 +270,7 @@ pub struct Collect {
     pub outcomes: Vec<OnOutcome>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Record {
     pub var: Option<Name>,
     pub max: Option<Duration>,
@@ -281,7 +281,7 @@ pub struct Record {
     pub outcomes: Vec<OnOutcome>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Dial {
     pub targets: Vec<StrLit>,
     pub mode: Option<Spanned<DialMode>>,
@@ -329,7 +329,7 @@ impl Outcome {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Conference {
     pub room: StrLit,
     pub hold_music: Option<HoldMusic>,

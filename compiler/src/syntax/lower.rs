@@ -447,12 +447,7 @@ impl Lower<'_> {
         let var = self.name(&inner.next()?);
         let mut c = Collect {
             var,
-            min_digits: None,
-            max_digits: None,
-            finish: None,
-            timeout: None,
-            speech: None,
-            outcomes: Vec::new(),
+            ..Default::default()
         };
         let mut seen_digits = false;
         for o in inner {
@@ -496,15 +491,7 @@ impl Lower<'_> {
     }
 
     fn record(&mut self, p: P) -> Record {
-        let mut r = Record {
-            var: None,
-            max: None,
-            finish: None,
-            timeout: None,
-            beep: false,
-            trim_silence: false,
-            outcomes: Vec::new(),
-        };
+        let mut r = Record::default();
         for o in p.into_inner() {
             let ospan = self.span(&o);
             match o.as_rule() {
@@ -530,17 +517,7 @@ impl Lower<'_> {
     }
 
     fn dial(&mut self, p: P) -> Dial {
-        let mut d = Dial {
-            targets: Vec::new(),
-            mode: None,
-            caller_id: None,
-            timeout: None,
-            max_duration: None,
-            record: false,
-            send_digits: None,
-            ringback: None,
-            outcomes: Vec::new(),
-        };
+        let mut d = Dial::default();
         for o in p.into_inner() {
             let ospan = self.span(&o);
             match o.as_rule() {
@@ -588,18 +565,7 @@ impl Lower<'_> {
 
     fn conference(&mut self, p: P) -> Option<Conference> {
         let mut room = None;
-        let mut c = Conference {
-            room: StrLit {
-                parts: Vec::new(),
-                span: self.span(&p),
-            },
-            hold_music: None,
-            muted: false,
-            beep: false,
-            start_on_enter: false,
-            end_on_exit: false,
-            max_duration: None,
-        };
+        let mut c = Conference::default();
         for o in p.into_inner() {
             let ospan = self.span(&o);
             match o.as_rule() {

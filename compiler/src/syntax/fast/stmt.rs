@@ -207,12 +207,7 @@ impl<'s> Parser<'s> {
         let (var, end) = self.ident(after)?;
         let mut c = Collect {
             var,
-            min_digits: None,
-            max_digits: None,
-            finish: None,
-            timeout: None,
-            speech: None,
-            outcomes: Vec::new(),
+            ..Default::default()
         };
         let mut seen_digits = false;
         let end = self.opts(end, |p, word, i| match word {
@@ -261,15 +256,7 @@ impl<'s> Parser<'s> {
 
     /// `record (!record_opt ~ ident)? ~ record_opt*`.
     fn record(&mut self, after: usize) -> Option<(StmtKind, usize)> {
-        let mut r = Record {
-            var: None,
-            max: None,
-            finish: None,
-            timeout: None,
-            beep: false,
-            trim_silence: false,
-            outcomes: Vec::new(),
-        };
+        let mut r = Record::default();
         let word = self.word(after).0;
         let mut from = after;
         if !word.is_empty() && !is_record_opt(word) {
@@ -313,14 +300,7 @@ impl<'s> Parser<'s> {
         let (first, end) = self.string(after)?;
         let mut d = Dial {
             targets: vec![first],
-            mode: None,
-            caller_id: None,
-            timeout: None,
-            max_duration: None,
-            record: false,
-            send_digits: None,
-            ringback: None,
-            outcomes: Vec::new(),
+            ..Default::default()
         };
         // `("," ~ string)*`
         let mut i = self.skip(end);
@@ -369,12 +349,7 @@ impl<'s> Parser<'s> {
         let (room, end) = self.string(after)?;
         let mut c = Conference {
             room,
-            hold_music: None,
-            muted: false,
-            beep: false,
-            start_on_enter: false,
-            end_on_exit: false,
-            max_duration: None,
+            ..Default::default()
         };
         let end = self.opts(end, |p, word, i| match word {
             b"hold_music" => {
