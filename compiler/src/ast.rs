@@ -244,7 +244,8 @@ pub enum StmtKind {
     If(Box<If>),
     Set {
         var: Name,
-        value: Expr,
+        /// Shared with the IR's `set` node.
+        value: Arc<Expr>,
     },
     /// A line that did not parse; its diagnostic has been reported.
     Error,
@@ -354,7 +355,8 @@ pub enum RejectReason {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct If {
-    pub cond: Expr,
+    /// Shared with the IR's branch node.
+    pub cond: Arc<Expr>,
     pub then: Vec<Stmt>,
     pub then_close: Span,
     /// `else { … }`; an `else if` is an else block holding one `if`.
@@ -469,33 +471,32 @@ impl Stmt {
         }
     }
 
-    /// Strings this statement reads (prompts, numbers, URLs …), for variable checks.
-    pub fn strings(&self) -> Vec<&StrLit> {
-        let mut out = Vec::new();
+    /// Visit the strings this statement reads (prompts, numbers, URLs …), for
+    /// variable checks. A visitor, not a `Vec`: it runs for every statement.
+    pub fn for_each_string<'a>(&'a self, f: &mut impl FnMut(&'a StrLit)) {
         match &self.kind {
-            StmtKind::Say(s) => out.push(&s.text),
-            StmtKind::Play { source, .. } => out.push(source),
+            StmtKind::Say(s) => f(&s.text),
+            StmtKind::Play { source, .. } => f(source),
             StmtKind::Dial(d) => {
-                out.extend(d.targets.iter());
-                out.extend(d.caller_id.iter());
-                out.extend(d.send_digits.iter());
-                out.extend(d.ringback.iter());
+                d.targets.iter().for_each(&mut *f);
+                d.caller_id.iter().for_each(&mut *f);
+                d.send_digits.iter().for_each(&mut *f);
+                d.ringback.iter().for_each(f);
             }
             StmtKind::Enqueue {
                 hold_music: Some(HoldMusic::Url(u)),
                 ..
-            } => out.push(u),
-            StmtKind::Dequeue { number, .. } => out.extend(number.iter()),
+            } => f(u),
+            StmtKind::Dequeue { number, .. } => number.iter().for_each(f),
             StmtKind::Park { intro, hold, .. } => {
-                out.extend(intro.iter());
-                out.extend(hold.iter());
+                intro.iter().for_each(&mut *f);
+                hold.iter().for_each(f);
             }
-            StmtKind::Conference(c) => out.push(&c.room),
-            StmtKind::Stream { url, .. } => out.push(url),
-            StmtKind::Redirect(RedirectTarget::Url(u)) => out.push(u),
+            StmtKind::Conference(c) => f(&c.room),
+            StmtKind::Stream { url, .. } => f(url),
+            StmtKind::Redirect(RedirectTarget::Url(u)) => f(u),
             _ => {}
         }
-        out
     }
 }
 
@@ -581,9 +582,7 @@ impl Stmt {
     /// Visit every variable this statement reads (not counting nested
     /// blocks), without copying names: the hot-path form of [`Stmt::reads`].
     pub fn for_each_read<'a>(&'a self, f: &mut impl FnMut(&'a Name)) {
-        for s in self.strings() {
-            s.vars().for_each(&mut *f);
-        }
+        self.for_each_string(&mut |s| s.vars().for_each(&mut *f));
         match &self.kind {
             StmtKind::Set { value, .. } => value.for_each_var(f),
             StmtKind::If(i) => i.cond.for_each_var(f),

@@ -83,17 +83,58 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Projects with at least this many top-level items are analysed on two
+/// threads; below it, spawning costs more than it saves.
+const PARALLEL_MIN_ITEMS: usize = 256;
+
 /// Resolve, type-check, build the IR and run every flow check.
+///
+/// Name resolution and the literal and type checks read only the trees, and
+/// so do the IR and the flow checks, so on a large project the two sides run
+/// at once (the flow checks on two threads of their own once the IR exists).
+/// The diagnostics are joined in the same order either way.
 pub fn analyze(project: &Project) -> Analysis {
-    let mut diags = project.diagnostics.clone();
-    resolve::resolve(&project.asts, project.root, &mut diags);
-    literals::check(&project.asts, &mut diags);
-    typeck::check(&project.asts, &mut diags);
-    let ir = ir::build::build(&project.asts);
-    let ctx = Context::new(&project.asts, &ir);
-    diags.extend(checks::run_all(&ctx));
+    let items: usize = project.asts.iter().map(|(_, ast)| ast.items.len()).sum();
+    let parallel = items >= PARALLEL_MIN_ITEMS;
+    let names_and_types = || {
+        let mut diags = project.diagnostics.clone();
+        resolve::resolve(&project.asts, project.root, &mut diags);
+        literals::check(&project.asts, &mut diags);
+        typeck::check(&project.asts, &mut diags);
+        diags
+    };
+    let graph_and_checks = || {
+        let ir = ir::build::build(&project.asts);
+        let ctx = Context::new(&project.asts, &ir);
+        let diags = checks::run_all_on(&ctx, if parallel { 2 } else { 1 });
+        (ir, diags)
+    };
+    let (mut diags, (ir, flow_diags)) = join(parallel, names_and_types, graph_and_checks);
+    diags.extend(flow_diags);
     diagnostic::sort_and_dedup(&mut diags);
     Analysis { ir, diagnostics: diags }
+}
+
+/// `(a(), b())`, with `a` on a thread of its own when `parallel` (and a thread
+/// can be had).
+fn join<A: Send, B>(parallel: bool, a: impl Fn() -> A + Sync, b: impl FnOnce() -> B) -> (A, B) {
+    if !parallel {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        // The main thread's stack size, so depth limits hold alike.
+        let spawned = std::thread::Builder::new().stack_size(8 << 20).spawn_scoped(scope, &a);
+        let b = b();
+        let a = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(a) => a,
+                // A panic on the other thread is a compiler bug; let it surface.
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => a(),
+        };
+        (a, b)
+    })
 }
 
 /// Check one file's text on its own: the editor and test entry point.

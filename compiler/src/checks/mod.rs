@@ -22,6 +22,7 @@ use crate::diagnostic::Diagnostic;
 use crate::ir::{Ir, NodeId};
 use crate::span::FileId;
 use petgraph::visit::{Bfs, Walker};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What every check may look at.
 pub struct Context<'a> {
@@ -93,9 +94,45 @@ pub static CHECKS: &[Check] = &[
 ];
 
 pub fn run_all(ctx: &Context) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    for check in CHECKS {
-        (check.run)(ctx, &mut diags);
-    }
-    diags
+    run_all_on(ctx, 1)
+}
+
+/// `run_all` on up to `threads` threads. Each thread takes the next check no
+/// thread has taken yet; the results are joined in [`CHECKS`] order, so the
+/// output is the same for any number of threads.
+pub fn run_all_on(ctx: &Context, threads: usize) -> Vec<Diagnostic> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(check) = CHECKS.get(i) else { break };
+            let mut diags = Vec::new();
+            (check.run)(ctx, &mut diags);
+            done.push((i, diags));
+        }
+        done
+    };
+    let mut done = std::thread::scope(|scope| {
+        // A thread that cannot be had simply leaves its checks to this one.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(8 << 20)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
+        let mut done = work();
+        for helper in helpers {
+            match helper.join() {
+                Ok(theirs) => done.extend(theirs),
+                // A panic in a check is a compiler bug; let it surface.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().flat_map(|(_, diags)| diags).collect()
 }

@@ -54,9 +54,7 @@ pub fn run<'a>(ctx: &Context<'a>, diags: &mut Vec<Diagnostic>) {
     for (_, ast) in ctx.asts {
         for state in ast.states() {
             let mut visit = |s: &'a Stmt| {
-                for lit in s.strings() {
-                    reads.extend(lit.vars().map(|n| n.text.as_str()));
-                }
+                s.for_each_string(&mut |lit| reads.extend(lit.vars().map(|n| n.text.as_str())));
                 match &s.kind {
                     StmtKind::Set { value, .. } => expr_reads(value, &mut reads),
                     StmtKind::If(i) => expr_reads(&i.cond, &mut reads),

@@ -85,7 +85,13 @@ struct Builder<'a> {
 type Exits = Vec<(NodeId, Edge)>;
 
 impl<'a> Builder<'a> {
-    fn node(&mut self, action: Action, state: usize, span: Span, incoming: Exits) -> NodeId {
+    fn node(
+        &mut self,
+        action: Action,
+        state: usize,
+        span: Span,
+        incoming: impl IntoIterator<Item = (NodeId, Edge)>,
+    ) -> NodeId {
         let id = self.ir.graph.add_node(Node {
             action,
             state: Some(state),
@@ -120,38 +126,49 @@ impl<'a> Builder<'a> {
         exits
     }
 
-    fn stmt(&mut self, stmt: &'a Stmt, state: usize, incoming: Exits) -> Exits {
+    /// The statement's nodes, entered by every edge in `incoming`; returns the
+    /// edges that leave them. A statement that continues to the next one
+    /// reuses `incoming`'s buffer for its exits, so a block allocates once.
+    fn stmt(&mut self, stmt: &'a Stmt, state: usize, mut incoming: Exits) -> Exits {
         let span = stmt.span;
-        let simple = |b: &mut Self, action: Action| vec![(b.node(action, state, span, incoming.clone()), Edge::Next)];
+        let simple = |b: &mut Self, action: Action, mut exits: Exits| {
+            let n = b.node(action, state, span, exits.drain(..));
+            exits.push((n, Edge::Next));
+            exits
+        };
         match &stmt.kind {
-            StmtKind::Say(say) => simple(self, Action::Say(say.clone())),
+            StmtKind::Say(say) => simple(self, Action::Say(say.clone()), incoming),
             StmtKind::Play { source, repeat } => simple(
                 self,
                 Action::Play {
                     source: source.clone(),
                     repeat: repeat.as_ref().map(|r| r.value),
                 },
+                incoming,
             ),
-            StmtKind::Pause(d) => simple(self, Action::Pause { ms: d.value }),
-            StmtKind::StartRecording => simple(self, Action::StartRecording),
-            StmtKind::StopRecording => simple(self, Action::StopRecording),
+            StmtKind::Pause(d) => simple(self, Action::Pause { ms: d.value }, incoming),
+            StmtKind::StartRecording => simple(self, Action::StartRecording, incoming),
+            StmtKind::StopRecording => simple(self, Action::StopRecording, incoming),
             StmtKind::Set { var, value } => simple(
                 self,
                 Action::Set {
                     var: var.clone(),
-                    value: Box::new(value.clone()),
+                    value: value.clone(),
                 },
+                incoming,
             ),
-            StmtKind::Error => simple(self, Action::Invalid),
+            StmtKind::Error => simple(self, Action::Invalid, incoming),
             StmtKind::Collect(c) => {
-                let n = self.node(Action::Collect(c.clone()), state, span, incoming);
+                let n = self.node(Action::Collect(c.clone()), state, span, incoming.drain(..));
                 self.route(n, &c.outcomes);
-                vec![(n, Edge::Next)]
+                incoming.push((n, Edge::Next));
+                incoming
             }
             StmtKind::Record(r) => {
-                let n = self.node(Action::Record(r.clone()), state, span, incoming);
+                let n = self.node(Action::Record(r.clone()), state, span, incoming.drain(..));
                 self.route(n, &r.outcomes);
-                vec![(n, Edge::Next)]
+                incoming.push((n, Edge::Next));
+                incoming
             }
             StmtKind::Dial(d) => {
                 let n = self.node(Action::Dial(d.clone()), state, span, incoming);
@@ -232,7 +249,7 @@ impl<'a> Builder<'a> {
                 Vec::new()
             }
             StmtKind::If(i) => {
-                let n = self.node(Action::Branch(Box::new(i.cond.clone())), state, span, incoming);
+                let n = self.node(Action::Branch(i.cond.clone()), state, span, incoming);
                 let mut exits = self.block(&i.then, state, vec![(n, Edge::True)]);
                 match &i.otherwise {
                     Some(otherwise) => exits.extend(self.block(otherwise, state, vec![(n, Edge::False)])),
@@ -356,12 +373,17 @@ fn outcome_edge(o: Outcome) -> Edge {
 
 /// The key of a menu option when it is exactly one DTMF key.
 pub fn single_key(lit: &ast::StrLit) -> Option<char> {
-    let text = lit.as_plain()?;
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) if c.is_ascii_digit() || c == '*' || c == '#' => Some(c),
-        _ => None,
+    // The text is read in place, not built: this runs for every menu option.
+    let mut key = None;
+    for part in &lit.parts {
+        let ast::StrPart::Text(text) = part else { return None };
+        for c in text.chars() {
+            if key.replace(c).is_some() {
+                return None;
+            }
+        }
     }
+    key.filter(|c| c.is_ascii_digit() || *c == '*' || *c == '#')
 }
 
 #[cfg(test)]

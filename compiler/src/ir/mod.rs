@@ -107,10 +107,10 @@ pub enum Action {
     },
     /// `goto`: a jump to another state's entry.
     Goto(Name),
-    Branch(Box<Expr>),
+    Branch(Arc<Expr>),
     Set {
         var: Name,
-        value: Box<Expr>,
+        value: Arc<Expr>,
     },
     /// Control falls off the end of a state: a dead end.
     End,

@@ -402,7 +402,10 @@ impl Lower<'_> {
                 let mut inner = p.into_inner();
                 let var = self.name(&inner.next()?);
                 let value = self.expr(inner.next()?);
-                StmtKind::Set { var, value }
+                StmtKind::Set {
+                    var,
+                    value: Arc::new(value),
+                }
             }
             _ => {
                 self.error(span, format!("unexpected statement {:?}", p.as_rule()));
@@ -634,7 +637,7 @@ impl Lower<'_> {
             }
         };
         Some(If {
-            cond,
+            cond: Arc::new(cond),
             then,
             then_close,
             otherwise,

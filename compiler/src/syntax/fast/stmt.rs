@@ -140,7 +140,13 @@ impl<'s> Parser<'s> {
                 let (var, end) = self.ident(after)?;
                 let i = self.lit(self.skip(end), b"=")?;
                 let (value, end) = self.top_expr(self.skip(i))?;
-                (StmtKind::Set { var, value }, end)
+                (
+                    StmtKind::Set {
+                        var,
+                        value: Arc::new(value),
+                    },
+                    end,
+                )
             }
             _ => return None,
         };
@@ -425,7 +431,7 @@ impl<'s> Parser<'s> {
         if word != b"else" {
             // No else clause: the pair keeps the skip after the `}`.
             let stmt = If {
-                cond,
+                cond: Arc::new(cond),
                 then,
                 then_close,
                 otherwise: None,
@@ -447,7 +453,7 @@ impl<'s> Parser<'s> {
             return None;
         };
         let stmt = If {
-            cond,
+            cond: Arc::new(cond),
             then,
             then_close,
             otherwise: Some(otherwise),
