@@ -116,7 +116,17 @@ fn exit_codes() {
     let dir = project("exit");
     let d = dir.0.as_path();
     let clean = callflow(d, &["check", "clean.flow"]);
-    assert_eq!((code(&clean), stdout(&clean).as_str()), (0, ""), "{}", stderr(&clean));
+    assert_eq!(
+        (code(&clean), stdout(&clean).as_str()),
+        (0, "checked 1 file: no problems found\n"),
+        "{}",
+        stderr(&clean)
+    );
+    // Machine formats print nothing for a clean project.
+    for format in ["short", "json"] {
+        let quiet = callflow(d, &["check", "--format", format, "clean.flow"]);
+        assert_eq!((code(&quiet), stdout(&quiet).as_str()), (0, ""), "{format}");
+    }
     assert_eq!(code(&callflow(d, &["check", "warning.flow"])), 0);
     assert_eq!(code(&callflow(d, &["check", "--deny-warnings", "warning.flow"])), 1);
     assert_eq!(code(&callflow(d, &["check", "errors.flow"])), 1);

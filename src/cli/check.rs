@@ -73,6 +73,14 @@ pub fn run(args: &Args) -> Exit {
         CheckFormat::Sarif => Format::Sarif,
     };
     output::stdout(&render::render(&report.diagnostics, &report.sources, format));
+    // People get a word that the check ran; machine formats stay pure.
+    if args.format == CheckFormat::Human && report.diagnostics.is_empty() && !report.sources.is_empty() {
+        let n = report.sources.len();
+        output::stdout(&format!(
+            "checked {n} file{}: no problems found\n",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     let failed = report.has_errors() || (args.deny_warnings && report.has_warnings());
     if failed { exit.max(Exit::Errors) } else { exit }
 }
