@@ -106,7 +106,7 @@ pub struct Import {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Flow {
     pub name: Name,
     pub start: Option<Name>,

@@ -136,13 +136,8 @@ impl Lower<'_> {
         let name = self.name(&inner.next()?);
         let mut flow = Flow {
             name,
-            start: None,
-            voice: None,
-            language: None,
-            input_timeout: None,
-            timezone: None,
-            retries: None,
             span,
+            ..Default::default()
         };
         for c in inner {
             let cspan = self.span(&c);

@@ -419,13 +419,8 @@ impl<'s> Parser<'s> {
         let mut line = self.open(self.skip(end))?;
         let mut flow = Flow {
             name,
-            start: None,
-            voice: None,
-            language: None,
-            input_timeout: None,
-            timezone: None,
-            retries: None,
             span: self.exact(start, start),
+            ..Default::default()
         };
         loop {
             let at = match self.next_line(line) {
