@@ -9,6 +9,7 @@ use crate::analysis::codes as a;
 use crate::checks;
 use crate::diagnostic::Code;
 use crate::syntax::codes as s;
+use crate::targets::codes as t;
 
 pub static ALL: &[&Code] = &[
     &s::SYNTAX_ERROR,
@@ -46,6 +47,12 @@ pub static ALL: &[&Code] = &[
     &checks::menu_keys::INVALID_KEY,
     &checks::menu_outcomes::CODE,
     &checks::unbounded_retries::CODE,
+    &t::UNSUPPORTED_ACTION,
+    &t::OUT_OF_PROVIDER_RANGE,
+    &t::TEXT_TOO_LONG,
+    &t::UNSUPPORTED_VOICE,
+    &t::MISPLACED_ACTION,
+    &t::TOO_MANY_PATHS,
 ];
 
 /// Find a code by id (`E0302`, case-insensitive) or name (`dead-end`).

@@ -8,6 +8,7 @@ pub mod ast;
 pub mod bytecode;
 pub mod checks;
 pub mod codes;
+pub mod defaults;
 pub mod diagnostic;
 pub mod hours;
 pub mod ir;
@@ -16,6 +17,7 @@ pub mod render;
 pub mod span;
 pub mod suggest;
 pub mod syntax;
+pub mod targets;
 
 pub use diagnostic::{Code, Diagnostic, Label, Severity};
 pub use span::{FileId, SourceFile, SourceMap, Span};

@@ -54,10 +54,7 @@ pub const MAX_STEPS: u32 = 100_000;
 pub const MAX_STACK: usize = 256;
 /// Longest text value, in bytes: interpolation and `+` stop there.
 pub const MAX_TEXT: usize = 64 * 1024;
-/// Menu retries when neither the menu nor the flow sets `retries`.
-pub const DEFAULT_RETRIES: u32 = 2;
-/// Input timeout of menus and `collect` when neither they nor the flow set one.
-pub const DEFAULT_INPUT_TIMEOUT_MS: u64 = 5_000;
+pub use callflow_compiler::defaults::{DEFAULT_INPUT_TIMEOUT_MS, DEFAULT_RETRIES};
 /// Trace events kept between two [`Vm::drain_trace`] calls; later ones are
 /// dropped, so a host that never drains cannot make a call grow without bound.
 pub const MAX_TRACE: usize = 4_096;
