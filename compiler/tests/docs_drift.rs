@@ -28,3 +28,26 @@ fn diagnostics_index_is_up_to_date() {
         );
     }
 }
+
+/// docs/targets.md: the capability matrix between its markers is generated
+/// from the targets' capability tables; the prose around it is hand-written.
+#[test]
+fn targets_matrix_is_up_to_date() {
+    use callflow_compiler::targets::matrix;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/targets.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
+    let Some(generated) = matrix::splice(&committed) else {
+        panic!("docs/targets.md lacks the markers\n{}\n{}", matrix::BEGIN, matrix::END);
+    };
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        if let Err(e) = std::fs::write(&path, &generated) {
+            panic!("cannot write {}: {e}", path.display());
+        }
+        return;
+    }
+    assert!(
+        committed == generated,
+        "the capability matrix in docs/targets.md is out of date.\n\
+         Regenerate it with:\n\n    UPDATE_DOCS=1 cargo test -p callflow-compiler --test docs_drift\n"
+    );
+}

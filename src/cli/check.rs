@@ -2,7 +2,9 @@
 
 use super::load::{self, Report};
 use super::{Exit, discover, output};
+use callflow_compiler::diagnostic;
 use callflow_compiler::render::{self, Format};
+use callflow_compiler::targets::{self, TargetKind};
 use std::path::{Path, PathBuf};
 
 /// Check .flow files for errors and warnings
@@ -17,7 +19,8 @@ use std::path::{Path, PathBuf};
     callflow check support.flow sales.flow\n  \
     callflow check --format short flows/    # file:line:col: severity[CODE]: message\n  \
     callflow check --format sarif > callflow.sarif\n  \
-    callflow check --deny-warnings          # fail CI on warnings too\n\n\
+    callflow check --deny-warnings          # fail CI on warnings too\n  \
+    callflow check --target sinch support.flow  # and what Sinch needs\n\n\
     Exit status: 0 no errors, 1 errors (or warnings with --deny-warnings),\n\
     2 usage or I/O problems."
 )]
@@ -30,6 +33,17 @@ pub struct Args {
     /// Exit with status 1 when there are warnings
     #[arg(long)]
     deny_warnings: bool,
+    /// Also check what a provider target needs (africastalking, 8x8, tropo,
+    /// sinch): everything `build --target` would report
+    #[arg(long, value_name = "TARGET", value_parser = parse_target)]
+    target: Option<TargetKind>,
+}
+
+fn parse_target(id: &str) -> Result<TargetKind, String> {
+    TargetKind::from_id(id).ok_or_else(|| {
+        let ids: Vec<&str> = TargetKind::ALL.iter().map(|t| t.id()).collect();
+        format!("unknown target `{id}`; provider targets: {}", ids.join(", "))
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -56,7 +70,19 @@ pub fn run(args: &Args) -> Exit {
     let mut report = Report::default();
     for root in &roots {
         match load::load(root) {
-            Ok((project, analysis)) => report.add(&project.sources, analysis.diagnostics),
+            Ok((project, analysis)) => {
+                let mut diags = analysis.diagnostics;
+                // Target checks need a sound project: the cutter trusts the
+                // flow checks (no dead ends, no input-free loops).
+                if let Some(target) = args.target
+                    && !diags.iter().any(|d| d.is_error())
+                {
+                    let (_, target_diags) = targets::compile(&project.asts, &analysis.ir, &project.sources, target);
+                    diags.extend(target_diags);
+                    diagnostic::sort_and_dedup(&mut diags);
+                }
+                report.add(&project.sources, diags)
+            }
             Err(e) => {
                 e.report();
                 exit = Exit::Usage;

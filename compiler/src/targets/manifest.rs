@@ -72,7 +72,10 @@ fn document(doc: &Document, target: TargetKind, urls: &Urls) -> Value {
         out["callback"] = Value::String(urls.callback(&doc.id));
     }
     if let EndKind::Menu(m) = &doc.end.kind {
+        // Targets without native retries render one attempt; the server
+        // then counts up to `retries` replays before `exhausted`.
         out["attempts"] = json!(m.attempts);
+        out["retries"] = json!(m.retries);
     }
     out
 }

@@ -18,9 +18,13 @@ pub mod codes;
 pub mod cut;
 pub mod eightbyeight;
 pub mod manifest;
+pub mod matrix;
 pub mod model;
 pub mod sinch;
 pub mod tropo;
+
+#[cfg(test)]
+mod tests;
 
 use crate::ast::Ast;
 use crate::diagnostic::Diagnostic;
