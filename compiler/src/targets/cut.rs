@@ -338,6 +338,7 @@ impl<'a> Cutter<'a> {
                         .unwrap_or(DEFAULT_INPUT_TIMEOUT_MS),
                     attempts: if repeats { retries.saturating_add(1) } else { 1 },
                     retries,
+                    lead_in: 0,
                     routes: MenuRoutes {
                         keys,
                         timeout: self.route(walk.flow, node, Edge::Timeout),

@@ -20,6 +20,7 @@ pub mod eightbyeight;
 pub mod manifest;
 pub mod model;
 pub mod sinch;
+pub mod text_rules;
 pub mod tropo;
 
 use crate::ast::Ast;
