@@ -5,10 +5,17 @@
 //! in wording or placement shows up in review. Accept new or changed
 //! snapshots with `INSTA_UPDATE=always cargo test --test diagnostics` (or
 //! `cargo insta review`), then read them.
+//!
+//! A fixture whose first line is `# target: <id>` (`# target: tropo`) is also
+//! compiled for that provider when the flow itself has no errors, so that the
+//! target codes (E05xx) have fixtures too; its target diagnostics join the
+//! snapshot.
 
 use callflow_compiler::codes;
-use callflow_compiler::project::{self, Analysis, Project, ReadResult};
+use callflow_compiler::diagnostic::Diagnostic;
+use callflow_compiler::project::{self, Project, ReadResult};
 use callflow_compiler::render::{self, Format};
+use callflow_compiler::targets::{self, TargetKind};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -58,18 +65,34 @@ fn read_import(importer: &str, path: &str) -> ReadResult {
     read(&name).map(|text| (name, text))
 }
 
-fn check(name: &str, text: &str) -> (Project, Analysis) {
+/// The provider named by a `# target: <id>` first line.
+fn target_of(name: &str, text: &str) -> Option<TargetKind> {
+    let id = text.lines().next()?.strip_prefix("# target:")?;
+    let target = TargetKind::from_id(id);
+    assert!(target.is_some(), "{name}: unknown target `{}`", id.trim());
+    target
+}
+
+/// Every diagnostic of the fixture: the checks', then its target's.
+fn check(name: &str, text: &str) -> (Project, Vec<Diagnostic>) {
     let project = Project::load(name, text, &mut read_import);
     let analysis = project::analyze(&project);
-    (project, analysis)
+    let mut diagnostics = analysis.diagnostics.clone();
+    if let Some(target) = target_of(name, text)
+        && !diagnostics.iter().any(Diagnostic::is_error)
+    {
+        let (_, target_diagnostics) = targets::compile(&project.asts, &analysis.ir, &project.sources, target);
+        diagnostics.extend(target_diagnostics);
+    }
+    (project, diagnostics)
 }
 
 #[test]
 fn fixtures_match_their_snapshots() {
     let mut failures = Vec::new();
     for (name, text) in fixtures() {
-        let (project, analysis) = check(&name, &text);
-        let rendered = render::render(&analysis.diagnostics, &project.sources, Format::Human { color: false });
+        let (project, diagnostics) = check(&name, &text);
+        let rendered = render::render(&diagnostics, &project.sources, Format::Human { color: false });
         let snapshot = format!("----- SOURCE CODE -- {name}\n{text}\n----- DIAGNOSTICS\n{rendered}");
         let stem = name.trim_end_matches(".flow").to_string();
         // One failing snapshot must not hide the others: collect, then report.
@@ -82,7 +105,7 @@ fn fixtures_match_their_snapshots() {
             failures.push(name.clone());
         }
         let id = code_of(&name).unwrap_or_default();
-        if !analysis.diagnostics.iter().any(|d| d.code.id == id) {
+        if !diagnostics.iter().any(|d| d.code.id == id) {
             failures.push(format!("{name} does not produce {id}"));
         }
     }
@@ -131,7 +154,7 @@ fn every_code_has_exactly_one_fixture_named_after_it() {
 fn every_fixture_diagnostic_has_help_and_a_label() {
     let mut problems = Vec::new();
     for (name, text) in fixtures() {
-        for d in check(&name, &text).1.diagnostics {
+        for d in check(&name, &text).1 {
             if d.help.as_deref().is_none_or(str::is_empty) {
                 problems.push(format!("{name}: {} `{}` has no help", d.code.id, d.message));
             }

@@ -154,15 +154,21 @@ bundle is refused rather than grow without bound.
 ## Example
 ```flow
 step greet {
-  if caller == "+254700000001" { say "Hello Amina." }
-  if caller == "+254700000002" { say "Hello Brian." }
-  # … seven more independent ifs …
+  if caller == "+254700000001" {
+    say "Hello Amina."
+  }
+  if caller == "+254700000002" {
+    say "Hello Brian."
+  }
+  # … five more independent ifs: 2^7 = 128 documents …
   goto main
 }
 ```
 
 ## How to fix
-Move independent decisions into states of their own with a `goto` between
-them only after an input, or replace a chain of `if`s by one `if … else if`.
+Replace the chain of independent `if`s by one `if … else if …` (one document
+per branch, not one per combination), or let a `menu` or `collect` come
+between them so that each part is answered separately. A `goto` does not
+help: documents run across states.
 "##,
 };

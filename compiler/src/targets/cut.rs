@@ -163,8 +163,7 @@ impl<'a> Cutter<'a> {
                 Diagnostic::new(
                     &TOO_MANY_PATHS,
                     format!(
-                        "`{id}` leads to {} different documents before the caller is asked for anything",
-                        docs.len()
+                        "`{id}` leads to more than {MAX_DOCUMENTS_PER_ENTRY} different documents before the caller is asked for anything"
                     ),
                 )
                 .primary(span, format!("more than {MAX_DOCUMENTS_PER_ENTRY} paths start here"))
@@ -338,6 +337,7 @@ impl<'a> Cutter<'a> {
                         .unwrap_or(DEFAULT_INPUT_TIMEOUT_MS),
                     attempts: if repeats { retries.saturating_add(1) } else { 1 },
                     retries,
+                    lead_in: 0,
                     routes: MenuRoutes {
                         keys,
                         timeout: self.route(walk.flow, node, Edge::Timeout),

@@ -72,9 +72,14 @@ fn document(doc: &Document, target: TargetKind, urls: &Urls) -> Value {
         out["callback"] = Value::String(urls.callback(&doc.id));
     }
     if let EndKind::Menu(m) = &doc.end.kind {
-        // Targets without native retries render one attempt; the server
-        // then counts up to `retries` replays before `exhausted`.
-        out["attempts"] = json!(m.attempts);
+        // `attempts` is how often the provider itself plays the menu before it
+        // reports failure. Africa's Talking has no retries: it plays once per
+        // document and the server counts every retry against `retries`.
+        let attempts = match target {
+            TargetKind::AfricasTalking => 1,
+            _ => m.attempts,
+        };
+        out["attempts"] = json!(attempts);
         out["retries"] = json!(m.retries);
     }
     out

@@ -25,15 +25,23 @@ pub fn markdown() -> String {
         out.push_str(&format!("| `{}` |", f.name()));
         for t in TargetKind::ALL {
             let cell = match t.support(f) {
-                Support::Native(verb) => format!("native: {verb}"),
-                Support::Lowered(how) => format!("lowered: {how}"),
-                Support::Unsupported(_) => "unsupported".to_string(),
+                Support::Native(verb) => format!("native: {}", headline(verb)),
+                Support::Lowered(how) => format!("lowered: {}", headline(how)),
+                Support::Unsupported(_) => "—".to_string(),
             };
             out.push_str(&format!(" {} |", cell.replace('|', "\\|")));
         }
         out.push('\n');
     }
     for t in TargetKind::ALL {
+        out.push_str(&format!("\n### {}\n\n", t.display()));
+        for f in Feature::ALL {
+            match t.support(f) {
+                Support::Native(text) => out.push_str(&format!("- `{}`: native, {text}\n", f.name())),
+                Support::Lowered(text) => out.push_str(&format!("- `{}`: lowered, {text}\n", f.name())),
+                Support::Unsupported(_) => {}
+            }
+        }
         let missing: Vec<String> = Feature::ALL
             .into_iter()
             .filter_map(|f| match t.support(f) {
@@ -42,7 +50,7 @@ pub fn markdown() -> String {
             })
             .collect();
         if !missing.is_empty() {
-            out.push_str(&format!("\n**Not on {}** (E0501):\n\n", t.display()));
+            out.push_str(&format!("\nNot on {} (E0501):\n\n", t.display()));
             for line in missing {
                 out.push_str(&line);
             }
@@ -57,4 +65,11 @@ pub fn splice(doc: &str) -> Option<String> {
     let start = doc.find(BEGIN)? + BEGIN.len();
     let end = doc[start..].find(END)? + start;
     Some(format!("{}\n\n{}\n{}", &doc[..start], markdown(), &doc[end..]))
+}
+
+/// The first phrase of a capability text (up to a colon, parenthesis or
+/// semicolon), for the matrix cell; the full text is in the per-target list.
+fn headline(text: &str) -> &str {
+    let end = text.find([':', '(', ';', ',']).unwrap_or(text.len());
+    text[..end].trim_end()
 }

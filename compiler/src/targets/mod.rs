@@ -21,6 +21,7 @@ pub mod manifest;
 pub mod matrix;
 pub mod model;
 pub mod sinch;
+pub mod text_rules;
 pub mod tropo;
 
 #[cfg(test)]

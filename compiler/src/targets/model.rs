@@ -142,6 +142,11 @@ pub struct Menu {
     pub attempts: u32,
     /// Retries the flow allows in total (menu, else flow, else the default).
     pub retries: u32,
+    /// How many steps at the start of `prompt` were moved in from before the
+    /// menu by [`Document::new`]. They play once, before the first attempt:
+    /// a provider that replays the prompt itself (`attempts` > 1) must not
+    /// replay them, or a greeting would be heard again on every retry.
+    pub lead_in: usize,
     pub routes: MenuRoutes,
 }
 
@@ -353,8 +358,12 @@ impl Document {
                 })
                 .map_or(0, |i| i + 1);
             let mut moved = steps.split_off(keep);
+            let lead_in = moved.len();
             moved.append(prompt);
             *prompt = moved;
+            if let EndKind::Menu(m) = &mut end.kind {
+                m.lead_in += lead_in;
+            }
         }
         Document {
             id,
