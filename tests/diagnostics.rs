@@ -9,6 +9,7 @@
 use callflow_compiler::codes;
 use callflow_compiler::project::{self, Analysis, Project, ReadResult};
 use callflow_compiler::render::{self, Format};
+use callflow_compiler::targets::{self, TargetKind};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -58,9 +59,23 @@ fn read_import(importer: &str, path: &str) -> ReadResult {
     read(&name).map(|text| (name, text))
 }
 
+/// A fixture whose first line is `# target: <id>` is also compiled for that
+/// provider target (when the flow itself has no errors), so that the E05xx
+/// target codes have fixtures like every other code.
+fn target_of(text: &str) -> Option<TargetKind> {
+    let first = text.lines().next()?.strip_prefix('#')?.trim();
+    TargetKind::from_id(first.strip_prefix("target:")?)
+}
+
 fn check(name: &str, text: &str) -> (Project, Analysis) {
     let project = Project::load(name, text, &mut read_import);
-    let analysis = project::analyze(&project);
+    let mut analysis = project::analyze(&project);
+    if let Some(kind) = target_of(text)
+        && !analysis.diagnostics.iter().any(|d| d.is_error())
+    {
+        let (_, diags) = targets::compile(&project.asts, &analysis.ir, &project.sources, kind);
+        analysis.diagnostics.extend(diags);
+    }
     (project, analysis)
 }
 
