@@ -61,11 +61,11 @@ fn build_refuses_flows_with_errors_and_unknown_targets() {
         "nothing is written for a broken flow"
     );
 
-    let (code, _, stderr) = run(&root(), &["build", "examples/support.flow", "--target", "sinch"]);
+    let (code, _, stderr) = run(&root(), &["build", "examples/support.flow", "--target", "twiml"]);
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: the target `sinch` is not implemented yet; available: bytecode\n"
+        "error: the target `twiml` is not implemented yet; available: bytecode, africastalking, 8x8, tropo, sinch\n"
     );
     let (code, _, stderr) = run(&root(), &["build", "examples/support.flow", "--target", "xml"]);
     assert_eq!(code, 2);

@@ -49,9 +49,9 @@ clamp the value; either way the caller would not get what the flow says.
 
 ## Example
 ```flow
-step pin {
-  say "Enter your 30 digit reference, then press hash."
-  collect reference max_digits 30 finish "#"   # 8x8 allows at most 25
+step reference {
+  say "Please key in the 30 digit reference on your receipt."
+  collect reference digits 30 timeout 20s   # 8x8: at most 25 digits without `finish "#"`
   goto check
 }
 ```
