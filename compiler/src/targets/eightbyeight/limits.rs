@@ -11,7 +11,7 @@
 //!   callback.
 //! - `speed` 0.5–2.0: the language has no speech speed, so none is written.
 
-use super::render::{DEFAULT_MAX_DIGITS, split_prompt};
+use super::render::{DEFAULT_MAX_DIGITS, menu_prompt, split_prompt};
 use super::voices;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
@@ -102,7 +102,7 @@ fn audio_format(url: &Text, span: Span, diags: &mut Vec<Diagnostic>) {
 fn check_end(doc: &Document, diags: &mut Vec<Diagnostic>) {
     let span = doc.end.span;
     match &doc.end.kind {
-        EndKind::Menu(m) => spoken_prompt(doc, &m.prompt, "menu", diags),
+        EndKind::Menu(m) => spoken_prompt(doc, menu_prompt(m).1, "menu", diags),
         EndKind::Collect(c) => {
             spoken_prompt(doc, &c.prompt, "collect", diags);
             collect(c, span, diags);

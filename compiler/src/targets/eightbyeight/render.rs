@@ -78,7 +78,13 @@ struct MakeCallParams {
 pub fn render(doc: &Document, _urls: &Urls) -> String {
     let mut callflow: Vec<Action> = doc.steps.iter().filter_map(step).collect();
     match &doc.end.kind {
-        EndKind::Menu(m) => capture(&mut callflow, &m.prompt, menu_params(m)),
+        EndKind::Menu(m) => {
+            // `noOfTries` replays `promptMessage`: lines that led into the
+            // menu (a greeting) play once, before it.
+            let (once, replayed) = menu_prompt(m);
+            callflow.extend(once.iter().filter_map(step));
+            capture(&mut callflow, replayed, menu_params(m))
+        }
         EndKind::Collect(c) => capture(&mut callflow, &c.prompt, collect_params(c)),
         EndKind::Dial(d) => callflow.push(make_call(d)),
         _ => callflow.push(Action::Hangup),
@@ -167,6 +173,17 @@ struct Capture {
     max_digits: Option<u32>,
     overall_timeout: u64,
     no_of_tries: u32,
+}
+
+/// A menu's prompt split into what plays once and what 8x8 replays on
+/// every try.
+pub(super) fn menu_prompt(m: &Menu) -> (&[Step], &[Step]) {
+    let once = if m.attempts > 1 {
+        m.lead_in.min(m.prompt.len())
+    } else {
+        0
+    };
+    m.prompt.split_at(once)
 }
 
 /// A menu waits for one key. `completeOnHash` is off so that `#` can be an

@@ -306,3 +306,22 @@ fn features_8x8_lacks_are_e0501() {
         diags.iter().map(|d| &d.message).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_greeting_before_a_retrying_menu_is_said_once_not_on_every_try() {
+    let body = "step welcome {\n  say \"Welcome to Acme.\"\n  goto main\n}\nmenu main {\n  say \"Press 1.\"\n  \"1\" -> done\n  timeout -> repeat\n  invalid -> repeat\n}\nstep done {\n  hangup\n}\n";
+    let body = body.replace("start main", "start welcome");
+    let src_head = HEAD.replace("start main", "start welcome");
+    let (project, analysis) = project::check_source("t.flow", &format!("{src_head}{body}"));
+    let (bundle, diags) = targets::compile(&project.asts, &analysis.ir, &project.sources, TargetKind::EightByEight);
+    assert!(codes(&diags).is_empty(), "{diags:?}");
+    let doc = bundle.document("welcome").expect("welcome");
+    let text = TargetKind::EightByEight.render(doc, &Urls::new("https://x.test"));
+    let value: Value = serde_json::from_str(&text).expect("json");
+    let actions = value["callflow"].as_array().expect("callflow");
+    assert_eq!(actions[0]["action"], "say");
+    assert_eq!(actions[0]["params"]["text"], "Welcome to Acme.");
+    let capture = &actions[1]["params"];
+    assert_eq!(capture["promptMessage"], "Press 1.");
+    assert_eq!(capture["noOfTries"], 3);
+}

@@ -243,12 +243,14 @@ fn prompt_locale(steps: &[Step]) -> Option<String> {
     prompt::say_locales(steps).find_map(|(l, _)| l)
 }
 
-/// A menu: one key, each listed key returned as itself. Sinch replays the
-/// prompt `attempts - 1` times on a timeout or an invalid key before it
-/// reports them.
+/// A menu: one key, each listed key returned as itself. Sinch plays
+/// `repeatPrompt` `attempts - 1` times on a timeout or an invalid key before
+/// it reports them; that is the menu's own lines, without the lines that led
+/// into it (a greeting is heard once).
 fn menu(m: &Menu) -> RunMenu {
     let main_prompt = prompt::prompt(&m.prompt);
     let repeats = m.attempts.saturating_sub(1);
+    let own_lines = &m.prompt[m.lead_in.min(m.prompt.len())..];
     RunMenu {
         barge: true,
         locale: prompt_locale(&m.prompt),
@@ -256,7 +258,7 @@ fn menu(m: &Menu) -> RunMenu {
         main_menu: "main",
         menus: vec![MenuDef {
             id: "main",
-            repeat_prompt: if repeats > 0 { main_prompt.clone() } else { None },
+            repeat_prompt: if repeats > 0 { prompt::prompt(own_lines) } else { None },
             main_prompt,
             repeats,
             max_digits: 1,

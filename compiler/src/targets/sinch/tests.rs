@@ -78,11 +78,13 @@ fn a_menu_is_run_menu_main_with_native_repeats() {
         "main",
     );
     let prompt = "#tts[Welcome.];#tts[Press 1 or star.];#ssml[<speak><break time=\"500ms\"/></speak>];#href[https://x.test/a.mp3]";
+    // The greeting that led into the menu is not replayed on a retry.
+    let repeat = "#tts[Press 1 or star.];#ssml[<speak><break time=\"500ms\"/></speak>];#href[https://x.test/a.mp3]";
     assert_eq!(
         v,
         json!({"instructions": [], "action": {
             "name": "runMenu", "barge": true, "locale": "en-GB", "mainMenu": "main",
-            "menus": [{"id": "main", "mainPrompt": prompt, "repeatPrompt": prompt, "repeats": 2,
+            "menus": [{"id": "main", "mainPrompt": prompt, "repeatPrompt": repeat, "repeats": 2,
                        "maxDigits": 1, "timeoutMills": 6000,
                        "options": [{"dtmf": "1", "action": "return(1)"}, {"dtmf": "*", "action": "return(*)"}]}]}})
     );
@@ -341,6 +343,7 @@ fn run_time_values_cannot_break_the_prompt_syntax() {
         timeout_ms: 5000,
         attempts: 1,
         retries: 0,
+        lead_in: 0,
         routes: MenuRoutes {
             keys: vec![('1', Route::Hangup)],
             timeout: Route::Hangup,
