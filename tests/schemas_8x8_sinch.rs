@@ -69,11 +69,7 @@ fn built_documents_validate_against_the_provider_schemas() {
     };
     let tmp = TempDir::new("schemas-8x8-sinch");
     let mut flows = examples();
-    flows.extend(
-        ["tests/targets/ivr_line.flow", "tests/targets/sinch_hotline.flow"]
-            .iter()
-            .map(|f| root().join(f)),
-    );
+    flows.extend(["tests/targets/sinch_hotline.flow"].iter().map(|f| root().join(f)));
     // Hostile text: markup, quotes, braces, emoji, right-to-left, newline;
     // `]` and `;` only outside the menu's prompt, where Sinch refuses them.
     let hostile = "<b>&amp; \\\"q\\\" 'a' \\{x\\} #tts[ 😀 שלום\\n2";
@@ -94,7 +90,7 @@ fn built_documents_validate_against_the_provider_schemas() {
                 files.extend(documents(&out));
             }
         }
-        // ivr_line and the hostile flow build on both, sinch_hotline on Sinch.
+        // examples/order_line and the hostile flow build on both, sinch_hotline on Sinch.
         assert!(files.len() >= 8, "{target}: only {} documents were built", files.len());
         let (code, stdout, stderr) = validate(&validator, schema, &files);
         assert_eq!(code, Some(0), "{target} documents do not validate:\n{stdout}{stderr}");

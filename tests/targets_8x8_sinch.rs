@@ -136,7 +136,7 @@ fn every_flow_builds_or_says_why_for_8x8_and_sinch() {
             });
         }
     }
-    // tests/targets/ivr_line.flow builds on both, sinch_hotline.flow on Sinch.
+    // examples/order_line.flow builds on both, sinch_hotline.flow on Sinch.
     assert!(built >= 3, "only {built} bundles built");
 }
 

@@ -59,7 +59,14 @@ fn document(doc: &Document, target: TargetKind, urls: &Urls) -> Value {
         .into_iter()
         .map(|(outcome, route)| (outcome, route_value(route)))
         .collect();
-    let waits = !routes.is_empty();
+    // Outcomes that all end the call need no callback: nothing is left to
+    // answer with.
+    let waits = doc
+        .end
+        .kind
+        .routes()
+        .iter()
+        .any(|(_, route)| matches!(route, Route::Entry(_)));
     let mut out = json!({
         "id": doc.id,
         "file": file_name(doc, target),
