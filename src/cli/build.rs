@@ -144,7 +144,7 @@ fn default_bundle_dir(file: &Path, kind: TargetKind) -> PathBuf {
 }
 
 /// Callback URLs end up in every document; a typo here is a dead call.
-fn check_base_url(url: &str) -> Result<(), String> {
+pub(super) fn check_base_url(url: &str) -> Result<(), String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

@@ -11,6 +11,7 @@ mod graph;
 mod load;
 mod output;
 mod program;
+mod serve;
 mod sim;
 mod test;
 
@@ -39,7 +40,7 @@ impl From<Exit> for ExitCode {
 #[command(
     name = "callflow",
     version,
-    about = "Check, visualise, compile, simulate and test telephone call flows written in .flow files",
+    about = "Check, visualise, compile, simulate, test and serve telephone call flows written in .flow files",
     after_help = "Exit status: 0 no errors, 1 the input has errors, 2 usage or I/O problems.\n\
                   Run `callflow <COMMAND> --help` for a command's options and examples."
 )]
@@ -54,6 +55,7 @@ enum Command {
     Build(build::Args),
     Graph(graph::Args),
     Sim(sim::Args),
+    Serve(serve::Args),
     Test(test::Args),
     Explain(explain::Args),
     Disasm(disasm::Args),
@@ -74,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Sim(args) => sim::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Disasm(args) => disasm::run(&args),
