@@ -141,6 +141,8 @@ fn finish(vm: &Vm, steps: Vec<Step>, effect: Effect, number: u32, first: bool) -
                 // a replay is simply the next document.
                 attempts: 1,
                 retries: 0,
+                // `Document::new` counts the lines it moves into the prompt.
+                lead_in: 0,
                 routes: MenuRoutes {
                     keys: valid_keys.chars().map(|k| (k, to(Outcome::Key(k)))).collect(),
                     timeout: to(Outcome::Timeout),
