@@ -198,15 +198,7 @@ impl<'a> Cutter<'a> {
             if walk.path.contains(&node) || docs.len() > MAX_DOCUMENTS_PER_ENTRY {
                 // A loop without input (E0303) or a fan-out already refused:
                 // end here rather than walk forever.
-                return self.leaf(
-                    walk,
-                    End {
-                        kind: EndKind::Hangup,
-                        span: self.ir.node(node).span,
-                    },
-                    node,
-                    docs,
-                );
+                return self.hangup(walk, self.ir.node(node).span, node, docs);
             }
             walk.path.push(node);
             let n = self.ir.node(node);
@@ -244,15 +236,7 @@ impl<'a> Cutter<'a> {
                 Action::Goto(_) | Action::RedirectFlow(_) => {}
                 Action::Set { var, value } => {
                     let Some(target) = next(Edge::Next) else {
-                        return self.leaf(
-                            walk,
-                            End {
-                                kind: EndKind::Hangup,
-                                span,
-                            },
-                            node,
-                            docs,
-                        );
+                        return self.hangup(walk, span, node, docs);
                     };
                     let then = self.walk(target, walk, docs);
                     return Plan::Set {
@@ -264,15 +248,7 @@ impl<'a> Cutter<'a> {
                 }
                 Action::Branch(cond) => {
                     let (Some(yes), Some(no)) = (next(Edge::True), next(Edge::False)) else {
-                        return self.leaf(
-                            walk,
-                            End {
-                                kind: EndKind::Hangup,
-                                span,
-                            },
-                            node,
-                            docs,
-                        );
+                        return self.hangup(walk, span, node, docs);
                     };
                     let then = self.walk(yes, walk.clone(), docs);
                     let otherwise = self.walk(no, walk, docs);
@@ -291,18 +267,20 @@ impl<'a> Cutter<'a> {
             match next(Edge::Next) {
                 Some(target) => node = target,
                 None => {
-                    return self.leaf(
-                        walk,
-                        End {
-                            kind: EndKind::Hangup,
-                            span,
-                        },
-                        node,
-                        docs,
-                    );
+                    return self.hangup(walk, span, node, docs);
                 }
             }
         }
+    }
+
+    /// A leaf that ends the call: where the walk cannot go on (which the
+    /// checks already reported for a project with errors).
+    fn hangup(&mut self, walk: Walk, span: Span, node: NodeId, docs: &mut Vec<(Vec<Step>, End, NodeId)>) -> Plan {
+        let end = End {
+            kind: EndKind::Hangup,
+            span,
+        };
+        self.leaf(walk, end, node, docs)
     }
 
     fn leaf(&mut self, walk: Walk, end: End, node: NodeId, docs: &mut Vec<(Vec<Step>, End, NodeId)>) -> Plan {

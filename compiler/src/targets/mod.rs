@@ -20,6 +20,7 @@ pub mod eightbyeight;
 pub mod manifest;
 pub mod matrix;
 pub mod model;
+pub mod rules;
 pub mod sinch;
 pub mod text_rules;
 pub mod tropo;

@@ -3,12 +3,13 @@
 //! the capability table; this file checks the options, values and placement
 //! of the actions it has.
 
-use super::super::codes::{MISPLACED_ACTION, OUT_OF_PROVIDER_RANGE, UNSUPPORTED_ACTION, UNSUPPORTED_VOICE};
+use super::super::codes::{OUT_OF_PROVIDER_RANGE, UNSUPPORTED_ACTION, UNSUPPORTED_VOICE};
 use super::super::model::{Bundle, Collect, Conference, Dial, Document, EndKind, HoldMusic, Record, StepKind, Text};
 use super::super::{all_steps, text_rules};
 use crate::ast::{RejectReason, Voice};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
+use crate::targets::{TargetKind, rules};
 
 const AT: &str = "Africa's Talking";
 
@@ -238,50 +239,12 @@ fn conference(c: &Conference, span: Span, room: &mut Option<(String, Span)>, dia
 /// `Reject` must be the only element of its answer (AT-docs/reject), and it
 /// refuses an incoming call, so it cannot come after the call was answered.
 fn reject(doc: &Document, reason: Option<RejectReason>, diags: &mut Vec<Diagnostic>) {
-    let span = doc.end.span;
-    if reason == Some(RejectReason::Busy) {
-        diags.push(option(
-            span,
-            "busy",
-            "reject",
-            "its `Reject` has no reason and cannot signal busy",
-            "write `reject` or `reject rejected`",
-        ));
-    }
-    if let Some(first) = doc.steps.first() {
-        diags.push(
-            Diagnostic::new(
-                &MISPLACED_ACTION,
-                format!("{AT} requires `Reject` to be the only action of its document"),
-            )
-            .primary(span, "`reject` must stand alone")
-            .secondary(first.span, "this comes before it in the same answer")
-            .help("remove what comes before `reject` in this branch: a rejected call is never answered, so the caller would not hear it"),
-        );
-    }
-    if doc.answers.later {
-        diags.push(
-            Diagnostic::new(
-                &MISPLACED_ACTION,
-                format!("{AT} can reject only the incoming call, before it is answered"),
-            )
-            .primary(
-                span,
-                "reached after the call was answered (after a menu, collect, record or dial)",
-            )
-            .help("reject in the flow's first state, before the caller is asked for anything"),
-        );
-    }
+    rules::reject_refuses_the_incoming_call(TargetKind::AfricasTalking, "Reject", doc, reason, diags);
 }
 
-/// E0501 for an option of an action that AT cannot honour.
+/// E0501 for an option of an action that the target cannot honour.
 fn option(span: Span, option: &str, action: &str, why: &str, help: &str) -> Diagnostic {
-    Diagnostic::new(
-        &UNSUPPORTED_ACTION,
-        format!("{AT} cannot honour `{option}` of `{action}`: {why}"),
-    )
-    .primary(span, format!("`{option}` is not available on {AT}"))
-    .help(help.to_string())
+    rules::unsupported_option(TargetKind::AfricasTalking, span, option, action, why, help)
 }
 
 /// AT's durations are whole seconds.

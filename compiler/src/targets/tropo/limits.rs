@@ -7,7 +7,7 @@
 //! works at any point of a call, so Tropo's own `redirect` (a SIP deflection
 //! of an unanswered call) and its placement rule never come into play.
 
-use super::super::codes::{MISPLACED_ACTION, OUT_OF_PROVIDER_RANGE, UNSUPPORTED_ACTION, UNSUPPORTED_VOICE};
+use super::super::codes::{OUT_OF_PROVIDER_RANGE, UNSUPPORTED_ACTION, UNSUPPORTED_VOICE};
 use super::super::model::{Bundle, Conference, Dial, Document, EndKind, Step, StepKind, Text};
 use super::super::{all_steps, text_rules};
 use super::dial::post_dial;
@@ -15,6 +15,7 @@ use super::render::{said_once, voice_name};
 use crate::ast::{DialMode, RejectReason, Voice};
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
+use crate::targets::{TargetKind, rules};
 
 const TROPO: &str = "Tropo";
 
@@ -203,50 +204,12 @@ fn conference(c: &Conference, span: Span, diags: &mut Vec<Diagnostic>) {
 /// Tropo's `reject` refuses an incoming call, so it must be the first thing
 /// the call meets: in the answer to the first request, with nothing before it.
 fn reject(doc: &Document, reason: Option<RejectReason>, diags: &mut Vec<Diagnostic>) {
-    let span = doc.end.span;
-    if reason == Some(RejectReason::Busy) {
-        diags.push(option(
-            span,
-            "busy",
-            "reject",
-            "its `reject` has no reason and cannot signal busy",
-            "write `reject` or `reject rejected`",
-        ));
-    }
-    if let Some(first) = doc.steps.first() {
-        diags.push(
-            Diagnostic::new(
-                &MISPLACED_ACTION,
-                format!("{TROPO} rejects only a call that has not been answered, but an action comes before `reject`"),
-            )
-            .primary(span, "`reject` must come first")
-            .secondary(first.span, "this answers the call")
-            .help("remove what comes before `reject` in this branch: a rejected call is never answered, so the caller would not hear it"),
-        );
-    }
-    if doc.answers.later {
-        diags.push(
-            Diagnostic::new(
-                &MISPLACED_ACTION,
-                format!("{TROPO} rejects only a call that has not been answered"),
-            )
-            .primary(
-                span,
-                "reached after the call was answered (after a menu, collect, record or dial)",
-            )
-            .help("reject in the flow's first state, before the caller is asked for anything"),
-        );
-    }
+    rules::reject_refuses_the_incoming_call(TargetKind::Tropo, "reject", doc, reason, diags);
 }
 
-/// E0501 for an option of an action that Tropo cannot honour.
+/// E0501 for an option of an action that the target cannot honour.
 fn option(span: Span, option: &str, action: &str, why: &str, help: &str) -> Diagnostic {
-    Diagnostic::new(
-        &UNSUPPORTED_ACTION,
-        format!("{TROPO} cannot honour `{option}` of `{action}`: {why}"),
-    )
-    .primary(span, format!("`{option}` is not available on {TROPO}"))
-    .help(help.to_string())
+    rules::unsupported_option(TargetKind::Tropo, span, option, action, why, help)
 }
 
 /// Tropo's `say` plays a URL and speaks anything else: a file path would be

@@ -293,7 +293,7 @@ fn reject_only_before_the_call_is_answered() {
     let p = problems(&format!(
         "{FLOW}step s {{\n  collect n digits 1\n  if n == \"9\" {{\n    reject\n  }}\n  hangup\n}}\n"
     ));
-    assert!(has(&p, "E0505", "not been answered"), "{p:#?}");
+    assert!(has(&p, "E0505", "before it is answered"), "{p:#?}");
     assert!(problems(&format!("{FLOW}step s {{\n  reject rejected\n}}\n")).is_empty());
 }
 
