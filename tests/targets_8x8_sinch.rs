@@ -231,7 +231,7 @@ fn hostile_text_round_trips_on_sinch_or_is_refused_in_prompts() {
     let safe = prompt_safe();
     let (diags, docs) = documents(&hostile_flow(HOSTILE, &safe), TargetKind::Sinch);
     assert!(
-        diags.is_empty(),
+        diags.iter().all(|d| !d.is_error()),
         "{:?}",
         diags.iter().map(|d| &d.message).collect::<Vec<_>>()
     );
@@ -245,6 +245,8 @@ fn hostile_text_round_trips_on_sinch_or_is_refused_in_prompts() {
     // the `say` that has them.
     let text = hostile_flow("fine", HOSTILE);
     let (diags, _) = documents(&text, TargetKind::Sinch);
+    // (The flow's `voice female` is W0507 on Sinch; only errors matter here.)
+    let diags: Vec<_> = diags.into_iter().filter(|d| d.is_error()).collect();
     assert_eq!(diags.iter().map(|d| d.code.id).collect::<Vec<_>>(), ["E0502"]);
     let span = diags[0].primary_span().expect("span");
     let source = &text[span.start as usize..span.end as usize];

@@ -53,6 +53,7 @@ pub static ALL: &[&Code] = &[
     &t::UNSUPPORTED_VOICE,
     &t::MISPLACED_ACTION,
     &t::TOO_MANY_PATHS,
+    &t::VOICE_NOT_SELECTABLE,
 ];
 
 /// Find a code by id (`E0302`, case-insensitive) or name (`dead-end`).

@@ -172,3 +172,29 @@ between them so that each part is answered separately. A `goto` does not
 help: documents run across states.
 "##,
 };
+
+pub static VOICE_NOT_SELECTABLE: Code = Code {
+    id: "W0507",
+    name: "voice-not-selectable",
+    severity: Severity::Warning,
+    summary: "the target chooses the voice itself; this voice setting has no effect",
+    explain: r##"## What it means
+The provider has no way to ask for a male or a female voice: Sinch speaks each
+locale (`language`) in a voice of its own choosing. The flow still builds, and
+callers hear the text, but perhaps not in the voice you asked for.
+
+## Example
+```flow
+flow hotline {
+  start welcome
+  voice male          # Sinch: no effect
+  language "en-GB"
+}
+```
+
+## How to fix
+Remove the `voice` setting for this target, or choose the voice through the
+locale (`language`), which is what Sinch selects voices by. If the voice
+matters, use a target that can select it (docs/targets.md).
+"##,
+};

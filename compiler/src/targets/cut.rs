@@ -45,6 +45,7 @@ pub fn bundle(asts: &[(FileId, Ast)], ir: &Ir, sources: &SourceMap) -> (Bundle, 
             cutter.bundle.flows.push(FlowStart {
                 flow: flow.flow.name.text.clone(),
                 entry: id,
+                voice: flow.flow.voice.clone(),
             });
             cutter.first.insert((index, start));
         }

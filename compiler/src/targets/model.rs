@@ -16,7 +16,7 @@
 //! - The webhook host builds one document at a time from the VM's effects,
 //!   with everything already resolved.
 
-use crate::ast::{DialMode, RejectReason, Voice};
+use crate::ast::{DialMode, RejectReason, Spanned, Voice};
 use crate::span::Span;
 
 /// A text as providers receive it: literal parts and `{variable}` parts.
@@ -435,6 +435,9 @@ pub struct Entry {
 pub struct FlowStart {
     pub flow: String,
     pub entry: String,
+    /// The flow's `voice` setting where it is written, so that a target that
+    /// cannot honour it can point at it once rather than at every `say`.
+    pub voice: Option<Spanned<Voice>>,
 }
 
 /// Everything a provider needs to run a project: its documents and how

@@ -8,11 +8,12 @@
 use super::callbacks::{self, Callback};
 use super::prompt::{self, delimiter_in};
 use super::render::{is_audio, is_sip, seconds, svaml};
+use crate::ast::Voice;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::targets::all_steps;
 use crate::targets::codes::{
-    MISPLACED_ACTION, OUT_OF_PROVIDER_RANGE, TEXT_TOO_LONG, UNSUPPORTED_ACTION, UNSUPPORTED_VOICE,
+    MISPLACED_ACTION, OUT_OF_PROVIDER_RANGE, TEXT_TOO_LONG, UNSUPPORTED_ACTION, UNSUPPORTED_VOICE, VOICE_NOT_SELECTABLE,
 };
 use crate::targets::model::{
     Bundle, Collect, Conference, Dial, Document, EndKind, HoldMusic, Route, Step, StepKind, Text,
@@ -29,9 +30,26 @@ pub const MAX_CONNECT_SECONDS: u64 = 14_400;
 pub const MAX_PARK_SECONDS: u64 = 600;
 
 pub fn check(bundle: &Bundle, diags: &mut Vec<Diagnostic>) {
+    let flow_voices: Vec<&Voice> = bundle
+        .flows
+        .iter()
+        .filter_map(|f| f.voice.as_ref().map(|v| &v.value))
+        .collect();
+    for flow in &bundle.flows {
+        if let Some(voice) = &flow.voice {
+            gender_ignored(&voice.value, voice.span, diags);
+        }
+    }
     for doc in &bundle.documents {
         for step in all_steps(doc) {
             check_step(step, diags);
+            // A `say` that asks for a gender of its own (the flow's setting
+            // was reported once, above).
+            if let StepKind::Say { voice: Some(voice), .. } = &step.kind
+                && !flow_voices.contains(&voice)
+            {
+                gender_ignored(voice, step.span, diags);
+            }
         }
         check_end(doc, diags);
         check_callbacks(doc, diags);
@@ -63,6 +81,24 @@ fn check_step(step: &Step, diags: &mut Vec<Diagnostic>) {
             locale_format(tag, step.span, diags);
         }
     }
+}
+
+/// W0507: SVAML has no field for a male or female voice; Sinch picks the
+/// voice of the locale. The flow still builds (callers hear the text).
+fn gender_ignored(voice: &Voice, span: Span, diags: &mut Vec<Diagnostic>) {
+    let word = match voice {
+        Voice::Male => "male",
+        Voice::Female => "female",
+        Voice::Named(_) => return,
+    };
+    diags.push(
+        Diagnostic::new(
+            &VOICE_NOT_SELECTABLE,
+            format!("Sinch cannot choose a {word} voice: `voice {word}` has no effect"),
+        )
+        .primary(span, "Sinch speaks each locale in a voice of its own choosing")
+        .help("choose the voice through `language` (the locale), or remove the setting for this target"),
+    );
 }
 
 /// Sinch locales are an ISO 639 language and an ISO 3166-1 country: `en-US`.

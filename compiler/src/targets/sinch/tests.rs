@@ -8,7 +8,7 @@ use crate::targets::model::{Answers, Bundle, Document, End, EndKind, Menu, MenuR
 use crate::targets::{self, Feature, TargetKind, Urls};
 use serde_json::{Value, json};
 
-const HEAD: &str = "flow t {\n  start main\n  voice female\n  language \"en-GB\"\n  input_timeout 6s\n  retries 2\n}\n";
+const HEAD: &str = "flow t {\n  start main\n  language \"en-GB\"\n  input_timeout 6s\n  retries 2\n}\n";
 
 fn compile(body: &str) -> (Bundle, Vec<Diagnostic>) {
     let src = format!("{HEAD}{body}");
