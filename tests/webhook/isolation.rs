@@ -211,3 +211,38 @@ fn many_calls_at_once_each_get_their_own_path() {
         assert_eq!(ending, expected, "call {i}");
     }
 }
+
+#[test]
+fn recording_uploads_have_a_cap_of_their_own_and_touch_no_call() {
+    let target = TargetKind::Tropo;
+    let host = Host::start(target, program("fixtures/tropo_voicemail.flow"), |c| {
+        c.max_upload_bytes = 150_000;
+    });
+    let mut phone = Phone::new(target, "tropo-cap-1", "+14155550123", "+14155550100");
+    let record = phone.start().send(host.addr()).json();
+    assert_eq!(record["id"], "greeting-1");
+    let upload = |size: usize| {
+        client::post(
+            host.addr(),
+            "/greeting-1/recording",
+            "multipart/form-data; boundary=x",
+            &vec![b'a'; size],
+        )
+    };
+    // Larger than a callback may be (64 KiB), within the upload cap.
+    let within = upload(100_000);
+    assert_eq!((within.status, within.body.as_str()), (200, ""));
+    let over = upload(200_000);
+    assert_eq!(over.status, 413, "{}", over.body);
+    assert!(over.body.contains("larger than 150000 bytes"), "{}", over.body);
+    // A callback keeps the callback limit.
+    let big_callback = client::post(host.addr(), "/greeting-1", JSON, &vec![b' '; 100_000]);
+    assert_eq!(big_callback.status, 413, "{}", big_callback.body);
+    // The call is where it was.
+    let review = phone
+        .answer(&record, &CallerAction::Recorded { duration_ms: 5_000 })
+        .expect("a result")
+        .send(host.addr())
+        .json();
+    assert_eq!(review["id"], "review-2");
+}

@@ -266,17 +266,21 @@ impl Phone {
                     ),
                 )
             }
-            // ── Tropo: results to the `on` URLs the document names ──
+            // ── Tropo: results to the `on` URLs the document names, which
+            // are the document's callback for `continue`, `incomplete` and
+            // `error` alike; the `ask` lists only the menu's keys, so another
+            // key is a NOMATCH ──
+            (TargetKind::Tropo, "menu", CallerAction::Keys(k)) if !listed(doc, k) => {
+                (doc_path, JSON, self.tropo("result-nomatch.json", &[]))
+            }
             (TargetKind::Tropo, "menu" | "collect", CallerAction::Keys(k) | CallerAction::Speech(k)) => (
                 doc_path,
                 JSON,
                 self.tropo("result-object.json", &[("/result/actions/value", json!(k))]),
             ),
-            (TargetKind::Tropo, "menu" | "collect" | "record", CallerAction::Timeout) => (
-                format!("{doc_path}/timeout"),
-                JSON,
-                self.tropo("result-timeout.json", &[]),
-            ),
+            (TargetKind::Tropo, "menu" | "collect" | "record", CallerAction::Timeout) => {
+                (doc_path, JSON, self.tropo("result-timeout.json", &[]))
+            }
             (TargetKind::Tropo, "record", CallerAction::Recorded { .. }) => {
                 let url = self.recording();
                 (
@@ -301,22 +305,19 @@ impl Phone {
                     ),
                 )
             }
-            // ── Sinch: every callback to the one application URL ──
-            (TargetKind::Sinch, "menu", CallerAction::Keys(k)) => {
-                let key = match k.as_str() {
-                    "*" => "star".to_string(),
-                    "#" => "hash".to_string(),
-                    other => other.to_string(),
-                };
-                (
-                    "/".into(),
-                    JSON,
-                    self.sinch(
-                        "pie-return.json",
-                        &[("/menuResult/value", json!(format!("{id}/key-{key}")))],
-                    ),
-                )
-            }
+            // ── Sinch: every callback to the one application URL; a menu
+            // option returns its key (`return(<key>)`), a key no option
+            // lists is `invalidinput` ──
+            (TargetKind::Sinch, "menu", CallerAction::Keys(k)) if !listed(doc, k) => (
+                "/".into(),
+                JSON,
+                self.sinch("pie-invalid.json", &[("/menuResult/value", json!(k))]),
+            ),
+            (TargetKind::Sinch, "menu", CallerAction::Keys(k)) => (
+                "/".into(),
+                JSON,
+                self.sinch("pie-return.json", &[("/menuResult/value", json!(k))]),
+            ),
             (TargetKind::Sinch, "collect", CallerAction::Keys(k)) => (
                 "/".into(),
                 JSON,
@@ -346,6 +347,11 @@ impl Phone {
         self.recordings += 1;
         format!("recording-{}.wav", self.recordings)
     }
+}
+
+/// Does the menu (an outline) list `key`?
+fn listed(doc: &Value, key: &str) -> bool {
+    key.chars().count() == 1 && doc["end"]["keys"].as_str().is_some_and(|keys| keys.contains(key))
 }
 
 /// What a call did over the webhook.

@@ -3,10 +3,14 @@
 //! For every example a target carries (`targets::compile` says which),
 //! every scenario of its `*.test.toml` runs through the webhook host's
 //! calls, and the documents they answer with are rendered by the target's
-//! renderer, as `callflow serve` sends them. Skipped for targets whose
-//! renderer is still a stub.
+//! renderer, as `callflow serve` sends them. A caller's action the provider
+//! does not report (Sinch's failed connect, Africa's Talking's answered
+//! Dial) ends the scenario there, with a note; Sinch's answer to a connect
+//! is its ACE. Every document is also checked like a static one
+//! (`support::check_structure`). Skipped for targets whose renderer is still
+//! a stub.
 
-use super::support::{MONDAY_10_NAIROBI_MS, examples_dir, program, renderer_merged, supports};
+use super::support::{MONDAY_10_NAIROBI_MS, check_structure, examples_dir, program, renderer_merged, supports};
 use callflow_compiler::targets::{TargetKind, Urls};
 use callflow_runtime::scenario::host::flow_zone;
 use callflow_runtime::scenario::{CallerAction, DialResult, ScenarioFile, clock};
@@ -39,6 +43,31 @@ fn report(action: &CallerAction, recordings: &mut u32) -> Option<Report> {
     Some(report)
 }
 
+/// How the provider reports `action` while the call waits for `wait`.
+enum Reported {
+    Report(Report),
+    /// Sinch's ACE: the connect was answered and the bridge is up.
+    Answered,
+    /// No callback before the call's end; why.
+    Nothing(&'static str),
+}
+
+fn reported(target: TargetKind, wait: &Wait, action: &CallerAction, recordings: &mut u32) -> Reported {
+    match (target, wait, action) {
+        (TargetKind::Sinch, Wait::Dial, CallerAction::Dial(DialResult::Answered)) => Reported::Answered,
+        (TargetKind::Sinch, Wait::Dial, CallerAction::Dial(_)) => {
+            Reported::Nothing("Sinch reports a connect nobody answered only in the DiCE")
+        }
+        (TargetKind::AfricasTalking, Wait::Dial, CallerAction::Dial(DialResult::Answered)) => {
+            Reported::Nothing("an answered Dial ends the call with the bridged call")
+        }
+        _ => match report(action, recordings) {
+            Some(report) => Reported::Report(report),
+            None => Reported::Nothing("the caller hangs up"),
+        },
+    }
+}
+
 #[test]
 fn rendered_documents_of_whole_example_calls() {
     let targets: Vec<TargetKind> = TargetKind::ALL.into_iter().filter(|t| renderer_merged(*t)).collect();
@@ -49,6 +78,7 @@ fn rendered_documents_of_whole_example_calls() {
     for target in targets {
         let urls = Urls::new(&format!("https://ivr.example.com/{}", target.id()));
         let mut carried = 0;
+        let mut documents = Vec::new();
         for entry in std::fs::read_dir(examples_dir()).expect("examples") {
             let path = entry.expect("entry").path();
             let Some(stem) = path
@@ -90,6 +120,7 @@ fn rendered_documents_of_whole_example_calls() {
                                     .unwrap_or_else(|e| panic!("{flow} {}: not JSON ({e}): {rendered}", doc.id));
                             }
                             let _ = writeln!(out, "### {}\n{}\n", doc.id, rendered.trim_end());
+                            documents.push((format!("{stem}-{}", doc.id), rendered));
                         }
                         other => {
                             let _ = writeln!(out, "### {other:?}\n");
@@ -98,12 +129,20 @@ fn rendered_documents_of_whole_example_calls() {
                     if call.current().is_none_or(|c| c.wait == Wait::Over) {
                         break;
                     }
-                    let Some(report) = input.next().and_then(|a| report(a, &mut recordings)) else {
+                    let Some(action) = input.next() else {
                         break;
                     };
-                    answer = match call.report(&report, now) {
-                        Ok(answer) => answer,
-                        Err(refused) => panic!("{flow} / {}: {}", scenario.name, refused.message),
+                    let wait = call.current().map(|c| c.wait.clone()).unwrap_or(Wait::Over);
+                    answer = match reported(target, &wait, action, &mut recordings) {
+                        Reported::Report(report) => match call.report(&report, now) {
+                            Ok(answer) => answer,
+                            Err(refused) => panic!("{flow} / {}: {}", scenario.name, refused.message),
+                        },
+                        Reported::Answered => call.answered(now),
+                        Reported::Nothing(why) => {
+                            let _ = writeln!(out, "### ({action}: no callback; {why})\n");
+                            break;
+                        }
                     };
                 }
             }
@@ -114,6 +153,8 @@ fn rendered_documents_of_whole_example_calls() {
                 "note: {} carries none of the examples; nothing to snapshot for it",
                 target.display()
             );
+        } else {
+            check_structure(target, &documents);
         }
     }
 }

@@ -17,9 +17,23 @@ pub fn examples_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
 }
 
+/// Test-only flows for what no example exercises on some target.
+pub fn fixtures_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/webhook")
+}
+
+/// Where a flow the tests name lives: `examples/`, or the fixtures for a
+/// name that starts with `fixtures/`.
+fn locate(name: &str) -> (std::path::PathBuf, &str) {
+    match name.strip_prefix("fixtures/") {
+        Some(file) => (fixtures_dir(), file),
+        None => (examples_dir(), name),
+    }
+}
+
 fn project(name: &str) -> Project {
-    let dir = examples_dir();
-    let text = std::fs::read_to_string(dir.join(name)).expect("example");
+    let (dir, name) = locate(name);
+    let text = std::fs::read_to_string(dir.join(name)).expect("flow file");
     Project::load(name, &text, &mut |_, path| {
         std::fs::read_to_string(dir.join(path))
             .map(|t| (path.to_string(), t))
@@ -27,7 +41,7 @@ fn project(name: &str) -> Project {
     })
 }
 
-/// An example, compiled.
+/// An example (or `fixtures/NAME.flow`), compiled.
 pub fn program(name: &str) -> Arc<Program> {
     let project = project(name);
     let analysis = analyze(&project);
@@ -54,9 +68,10 @@ pub fn check_supported(target: TargetKind, name: &str) {
     if renderer_merged(target) {
         assert!(
             supports(target, name),
-            "{} cannot carry {name} (`callflow build examples/{name} --target {}` says why); \
-             drive an example the target accepts in this test",
+            "{} cannot carry {name} (`callflow build {} --target {}` says why); \
+             drive a flow the target accepts in this test",
             target.display(),
+            locate(name).0.join(locate(name).1).display(),
             target.id()
         );
     } else {
@@ -105,4 +120,45 @@ impl Host {
     pub fn logged(&self) -> Vec<String> {
         self.log.lock().expect("log").clone()
     }
+}
+
+/// Check every document a test received as static documents are checked:
+/// Africa's Talking XML with tests/at_xml/, the JSON targets against
+/// tests/schemas/<target>.schema.json (ajv, through node; skipped with a
+/// note where node is missing outside CI). `documents`: (name, body).
+pub fn check_structure(target: TargetKind, documents: &[(String, String)]) {
+    assert!(!documents.is_empty(), "no documents to check");
+    if target == TargetKind::AfricasTalking {
+        for (name, xml) in documents {
+            let problems = crate::at_xml::check(xml);
+            assert!(problems.is_empty(), "{name}: {problems:#?}\n{xml}");
+        }
+        return;
+    }
+    let Some(validator) = crate::common::js_tool("schema-validate.mjs") else {
+        return;
+    };
+    static RUN: AtomicI64 = AtomicI64::new(0);
+    let run = RUN.fetch_add(1, Ordering::Relaxed);
+    let dir = crate::common::TempDir::new(&format!("webhook-structure-{}-{run}", target.id()));
+    let files: Vec<std::path::PathBuf> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, (name, body))| dir.write(&format!("{i:03}-{name}.json"), body))
+        .collect();
+    let schema = crate::common::root().join(format!("tests/schemas/{}.schema.json", target.id()));
+    let out = std::process::Command::new("node")
+        .arg(validator)
+        .arg(schema)
+        .args(&files)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{} documents do not match their schema:\n{stdout}{}",
+        target.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.lines().filter(|l| l.ends_with(": valid")).count(), files.len());
 }

@@ -5,18 +5,22 @@
 //! The path says which document a callback reports on: the base URL itself
 //! for a call's first callback (and for providers that post everything to
 //! one URL), `{base}/{document}` or `{base}/{document}/{outcome}` for the
-//! callbacks a document names (see `route.rs`).
+//! callbacks a document names (see `route.rs`). Tropo's documents also name
+//! where it uploads recordings (`{base}/{document}/recording`,
+//! `{base}/{document}/call-recording`): those POSTs are uploads, not
+//! callbacks, and never touch a call ([`App::upload`]).
 
 use super::call::{Answer, Call, Reply};
 use super::config::{Config, Render, base_path};
+use super::document::Wait;
 use super::outline::outline;
-use super::providers::{self, BadCallback, Callback, Kind, printable};
+use super::providers::{self, BadCallback, Callback, Kind, Report, printable};
 use super::route::{self, Outcome};
 use super::sessions::{Found, Gone, Refused, Sessions, Slot};
-use crate::vm::CallInfo;
+use crate::vm::{CallInfo, DialOutcome};
 use callflow_compiler::analysis::literals::show_ms;
 use callflow_compiler::bytecode::Program;
-use callflow_compiler::targets::{TargetKind, Urls};
+use callflow_compiler::targets::{TargetKind, Urls, tropo};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -54,6 +58,16 @@ impl Response {
             note: refusal.message,
         }
     }
+}
+
+/// A recording the provider uploads to a URL a document named, instead of a
+/// callback (Tropo's `record` and `startRecording`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// The document that named the URL.
+    pub document: String,
+    /// The flow statement that recorded: `record` or `start_recording`.
+    pub what: &'static str,
 }
 
 pub struct App {
@@ -118,6 +132,48 @@ impl App {
         (self.config.log)(line);
     }
 
+    /// Is `path` where a document told the provider to upload a recording?
+    /// Only Tropo's documents name such URLs: `{callback}/recording` for
+    /// `record` and `{callback}/call-recording` for `start_recording`
+    /// (`callflow_compiler::targets::tropo::recording_url`).
+    pub fn upload(&self, path: &str) -> Option<Upload> {
+        if self.target() != TargetKind::Tropo {
+            return None;
+        }
+        let (doc, name) = self.relative(path).split_once('/')?;
+        let what = match name {
+            tropo::RECORDING_UPLOAD => "record",
+            tropo::CALL_RECORDING_UPLOAD => "start_recording",
+            _ => return None,
+        };
+        route::is_document_id(doc).then(|| Upload {
+            document: doc.to_string(),
+            what,
+        })
+    }
+
+    /// The answer to an upload of `bytes` bytes (already read): accepted, and
+    /// nothing else. Tropo waits for the upload before it goes on with the
+    /// call and reports one that fails, so refusing it would disturb the
+    /// call; the call itself needs nothing from it (the flow's `record`
+    /// variable holds Tropo's own copy, the result's `value`). The host has
+    /// nowhere to keep media, so the bytes are dropped: a deployment that
+    /// keeps recordings routes these paths to its storage (docs/webhook.md).
+    /// No call is looked up or changed: the upload names a document, not a
+    /// session, and may come after the call has ended.
+    pub fn uploaded(&self, upload: &Upload, bytes: u64) -> Response {
+        Response {
+            status: 200,
+            content_type: TEXT,
+            body: String::new(),
+            session: None,
+            note: format!(
+                "{} upload of document {} ({bytes} bytes) accepted, not kept",
+                upload.what, upload.document
+            ),
+        }
+    }
+
     pub fn handle(&self, request: &Request<'_>) -> Response {
         if request.method != "POST" {
             return Response::refused(
@@ -132,6 +188,10 @@ impl App {
                 ),
                 None,
             );
+        }
+        if let Some(upload) = self.upload(request.path) {
+            let bytes = u64::try_from(request.body.len()).unwrap_or(u64::MAX);
+            return self.uploaded(&upload, bytes);
         }
         let Some((doc, outcome)) = self.parse_path(request.path) else {
             return Response::refused(
@@ -175,14 +235,19 @@ impl App {
         self.config.target
     }
 
-    /// `None`: not a path of this host. `Some((None, _))`: the entry URL.
-    fn parse_path<'p>(&self, path: &'p str) -> Option<(Option<&'p str>, Option<Outcome>)> {
+    /// `path` below the base URL, without the slashes around it.
+    fn relative<'p>(&self, path: &'p str) -> &'p str {
         let rest = match path.strip_prefix(self.base_path.as_str()) {
             Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
             // A proxy in front may have stripped the base path already.
             _ => path,
         };
-        let rest = rest.trim_matches('/');
+        rest.trim_matches('/')
+    }
+
+    /// `None`: not a path of this host. `Some((None, _))`: the entry URL.
+    fn parse_path<'p>(&self, path: &'p str) -> Option<(Option<&'p str>, Option<Outcome>)> {
+        let rest = self.relative(path);
         if rest.is_empty() {
             return Some((None, None));
         }
@@ -298,6 +363,25 @@ impl App {
                 call.report(&report, now)?
             }
             Kind::Answered => call.answered(now),
+            // Tropo's documents send a `transfer`'s `on error` to the
+            // document's callback, so that a dial that errors takes the
+            // flow's `on failed` like any other failed dial; only an error
+            // while the call waits for something else ends the call.
+            Kind::Failed { why } if call.current().is_some_and(|c| c.wait == Wait::Dial) => {
+                if let Some(doc) = answers {
+                    call.check_answers(doc)?;
+                }
+                self.log(&format!(
+                    "call {}: {}; the dial counts as failed",
+                    printable(&id, 80),
+                    printable(&why, 300)
+                ));
+                let failed = Report {
+                    dial: Some(DialOutcome::Failed),
+                    ..Report::default()
+                };
+                call.report(&failed, now)?
+            }
             Kind::Failed { why } => call.fail(why),
             Kind::Ended { why } => {
                 if let (Some(leg), Some(first)) = (&callback.leg, call.first_leg())

@@ -12,6 +12,11 @@ pub const DEFAULT_MAX_CALLS: usize = 1_000;
 /// The largest request body read. Provider callbacks are a few hundred
 /// bytes to a few kilobytes.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest recording upload read (Tropo, `App::upload`). Uploads are
+/// counted and dropped, never held in memory, so the cap only bounds how
+/// long one may take: a 4-hour message (the longest `record` allows) as
+/// 16-bit 8 kHz WAV is about 230 MB, a 2-hour stereo call recording the same.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
 /// Open connections at once; more wait in the listen queue.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1_024;
 
@@ -41,6 +46,7 @@ pub struct Config {
     pub idle_timeout: Duration,
     pub max_calls: usize,
     pub max_body_bytes: usize,
+    pub max_upload_bytes: u64,
     pub max_connections: usize,
     pub render: Render,
     pub clock: Clock,
@@ -57,6 +63,7 @@ impl Config {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_calls: DEFAULT_MAX_CALLS,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             render: Render::Target,
             clock: Arc::new(system_clock),

@@ -2,9 +2,11 @@
 //!
 //! Every request is read with a size cap and a time limit, handed to
 //! [`App::handle`] (which does no I/O and holds no lock for long) and
-//! answered; one line per request goes to the log. A sweeper task releases
-//! idle calls. Shutdown stops accepting, lets requests in flight finish
-//! (for at most [`SHUTDOWN_GRACE`]) and returns.
+//! answered; one line per request goes to the log. Recording uploads
+//! ([`App::upload`]) are read to their end and dropped, with a cap of their
+//! own, since recordings are far larger than callbacks. A sweeper task
+//! releases idle calls. Shutdown stops accepting, lets requests in flight
+//! finish (for at most [`SHUTDOWN_GRACE`]) and returns.
 
 use super::app::{App, Request, Response};
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -208,7 +210,22 @@ async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Respons
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let response = if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
+    let upload = if method == Method::POST {
+        app.upload(&path)
+    } else {
+        None
+    };
+    let response = if let Some(upload) = upload {
+        let cap = app.config().max_upload_bytes;
+        if declared.is_some_and(|n| n > cap) {
+            upload_too_large(cap)
+        } else {
+            match drain(request.into_body(), cap).await {
+                Ok(bytes) => app.uploaded(&upload, bytes),
+                Err(refusal) => refusal,
+            }
+        }
+    } else if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
         too_large(limit)
     } else {
         match tokio::time::timeout(BODY_TIMEOUT, Limited::new(request.into_body(), limit).collect()).await {
@@ -247,6 +264,47 @@ async fn respond(app: &App, request: hyper::Request<Incoming>) -> hyper::Respons
         started.elapsed().as_millis()
     ));
     to_hyper(response, method == Method::POST)
+}
+
+/// Read an upload to its end without keeping it; its size in bytes. Each
+/// part must arrive within [`BODY_TIMEOUT`] of the last, so a stalled client
+/// is cut off while an upload that keeps coming may take as long as it needs.
+async fn drain(mut body: Incoming, cap: u64) -> Result<u64, Response> {
+    let mut bytes: u64 = 0;
+    loop {
+        match tokio::time::timeout(BODY_TIMEOUT, body.frame()).await {
+            Err(_) => {
+                return Err(plain(
+                    408,
+                    &format!("the upload stalled for {} s", BODY_TIMEOUT.as_secs()),
+                    "send the recording without pauses",
+                ));
+            }
+            Ok(None) => return Ok(bytes),
+            Ok(Some(Err(e))) => {
+                return Err(plain(
+                    400,
+                    &format!("the upload could not be read: {e}"),
+                    "send a complete request",
+                ));
+            }
+            Ok(Some(Ok(frame))) => {
+                let size = frame.data_ref().map_or(0, |data| data.len());
+                bytes = bytes.saturating_add(u64::try_from(size).unwrap_or(u64::MAX));
+                if bytes > cap {
+                    return Err(upload_too_large(cap));
+                }
+            }
+        }
+    }
+}
+
+fn upload_too_large(cap: u64) -> Response {
+    plain(
+        413,
+        &format!("the upload is larger than {cap} bytes"),
+        "record shorter messages, or upload recordings straight to storage",
+    )
 }
 
 fn too_large(limit: usize) -> Response {

@@ -24,14 +24,20 @@ pub use render::render;
 
 use super::{Feature, Support, Urls};
 
+/// The last path segment of [`recording_url`]. Public so that the webhook
+/// host recognises the uploads by the same name the renderer writes.
+pub const RECORDING_UPLOAD: &str = "recording";
+/// The last path segment of [`call_recording_url`].
+pub const CALL_RECORDING_UPLOAD: &str = "call-recording";
+
 /// Where Tropo uploads the message a document's `record` takes.
 pub fn recording_url(urls: &Urls, doc_id: &str) -> String {
-    format!("{}/recording", urls.callback(doc_id))
+    format!("{}/{RECORDING_UPLOAD}", urls.callback(doc_id))
 }
 
 /// Where Tropo uploads the whole-call recording a document starts.
 pub fn call_recording_url(urls: &Urls, doc_id: &str) -> String {
-    format!("{}/call-recording", urls.callback(doc_id))
+    format!("{}/{CALL_RECORDING_UPLOAD}", urls.callback(doc_id))
 }
 
 pub static CAPABILITIES: &[(Feature, Support)] = &[

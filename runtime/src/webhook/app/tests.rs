@@ -359,3 +359,88 @@ fn an_unknown_flow_is_refused_at_start_up() {
         .expect("refused");
     assert!(refused.contains("courier_hotline, courier_staff"), "{refused}");
 }
+
+#[test]
+fn tropo_recording_uploads_are_accepted_and_touch_no_call() {
+    let t = TargetKind::Tropo;
+    let host = Host::new(t, example("voicemail.flow"), |_| {});
+    let first = outline(&host.post("/", JSON, &fixtures::body(t, "session.json")));
+    assert_eq!(first["id"], "record_message-1");
+    // Tropo posts the file as a form field `filename`; the host never reads it.
+    let upload =
+        b"--x\r\nContent-Disposition: form-data; name=\"filename\"; filename=\"m.wav\"\r\n\r\nRIFF\r\n--x--\r\n";
+    for (path, what) in [
+        (
+            "/record_message-1/recording",
+            "record upload of document record_message-1",
+        ),
+        (
+            "/record_message-1/call-recording",
+            "start_recording upload of document record_message-1",
+        ),
+        // A document the call has left, or one of no call: uploads name no session.
+        ("/other-7/recording", "record upload of document other-7"),
+    ] {
+        let response = host.post(path, "multipart/form-data; boundary=x", upload);
+        assert_eq!((response.status, response.body.as_str()), (200, ""), "{path}");
+        assert_eq!(response.session, None);
+        assert!(response.note.starts_with(what), "{}", response.note);
+        assert!(
+            response.note.contains(&format!("({} bytes)", upload.len())),
+            "{}",
+            response.note
+        );
+    }
+    // The call is where it was: the record's result still moves it on, once.
+    let result = fixtures::body(t, "result-record.json");
+    let review = outline(&host.post("/record_message-1", JSON, &result));
+    assert_eq!(review["id"], "review-2");
+    assert_eq!(
+        host.post("/record_message-1", JSON, &result).body,
+        serde_json::to_string(&review).unwrap()
+    );
+    // A call recording may arrive after the call has ended.
+    host.post("/", JSON, &fixtures::body(t, "result-hangup.json"));
+    assert_eq!(host.app.calls(), 0);
+    assert_eq!(host.post("/review-2/call-recording", "audio/wav", b"RIFF").status, 200);
+    // Not an upload URL: a bad route, or not a document id.
+    for path in ["/review-2/recordings", "/review/recording", "/review-2/recording/x"] {
+        assert_eq!(host.post(path, "audio/wav", b"RIFF").status, 404, "{path}");
+    }
+    // Only Tropo's documents name upload URLs.
+    let at_host = support();
+    at_host.post("/", FORM, &at(AT_START));
+    assert_eq!(at_host.post("/main-1/recording", FORM, &at(AT_START)).status, 404);
+}
+
+#[test]
+fn a_tropo_error_during_a_transfer_is_the_dial_failing() {
+    let t = TargetKind::Tropo;
+    let flow = "flow f {\n  start s\n}\n\nstep s {\n  dial \"+254711082000\"\n  on failed -> sorry\n  hangup\n}\n\n\
+                step sorry {\n  say \"The line failed.\"\n  hangup\n}\n";
+    let host = Host::new(t, program(flow), |_| {});
+    assert_eq!(
+        outline(&host.post("/", JSON, &fixtures::body(t, "session.json")))["id"],
+        "s-1"
+    );
+    // The transfer's `on error` posts to the document's callback.
+    let error = fixtures::json_with(
+        t,
+        "result-transfer-busy.json",
+        "/result/error",
+        json!("503 from the carrier"),
+    );
+    let error = fixtures::json_with_value(error, "/result/actions/disposition", json!("FAILURE"));
+    // About a document the call is not at: refused, and nothing moves.
+    assert_eq!(host.post("/s-9", JSON, &error).status, 409);
+    let sorry = outline(&host.post("/s-1", JSON, &error));
+    assert_eq!(sorry["id"], "sorry-2");
+    assert_eq!(sorry["steps"][0]["say"], "The line failed.");
+    let log = host.logged();
+    assert!(
+        log.iter().any(|l| l.contains(
+            "call 89d5a4d6b5a5ab6e2e9c5e7ea8dd6bf6: Tropo reports an error: 503 from the carrier; the dial counts as failed"
+        )),
+        "{log:?}"
+    );
+}

@@ -10,8 +10,13 @@
 //! - DiCE (`dice`): the call is over; no SVAML in reply.
 //! - `notify`: a notification; acknowledged only.
 //!
-//! A live document's menu options return their route (`main-3/key-1`, see
-//! `super::super::route`), which names both the document and the key.
+//! The Sinch renderer gives each menu option `return(<key>)`, so a `return`
+//! PIE carries the key pressed: the same fact as a `sequence`. Nothing in a
+//! PIE names the document it answers (Sinch posts every callback to one
+//! URL), so the host cannot refuse a stale PIE; it takes each as the outcome
+//! of the document the call is at. A `return` value shaped like a live route
+//! (`main-3/key-1`, `super::super::route`) is read as one, should a document
+//! ever return routes.
 
 use super::super::route;
 use super::{
@@ -74,8 +79,9 @@ pub fn decode(body: &[u8]) -> Result<Callback, BadCallback> {
     Ok(callback)
 }
 
-/// A PIE's `menuResult`. A `return` value that is a live route also tells
-/// which document it answers (`answers`).
+/// A PIE's `menuResult`. A `return` value is the key of the option chosen;
+/// one that is a live route also tells which document it answers
+/// (`answers`).
 fn pie(result: Option<&Value>, answers: &mut Option<String>) -> Result<Kind, BadCallback> {
     let Some(result) = result.filter(|r| r.is_object()) else {
         return Err(BadCallback::malformed(
@@ -182,15 +188,21 @@ mod tests {
     }
 
     #[test]
-    fn a_returned_route_names_the_document_and_the_key() {
+    fn a_returned_key_is_the_key_pressed() {
+        // What the Sinch renderer's options return: `return(*)`.
         let callback = fixture("pie-return.json");
+        assert_eq!(callback.answers, None);
+        assert_eq!(report(callback).keys.as_deref(), Some("*"));
+        let body = fixtures::json_with(TARGET, "pie-return.json", "/menuResult/value", json!("2"));
+        assert_eq!(report(decode(&body).unwrap()).keys.as_deref(), Some("2"));
+        // A returned route would name the document and the key.
+        let body = fixtures::json_with(TARGET, "pie-return.json", "/menuResult/value", json!("role-3/key-star"));
+        let callback = decode(&body).unwrap();
         assert_eq!(callback.answers.as_deref(), Some("role-3"));
         assert_eq!(report(callback).keys.as_deref(), Some("*"));
-        // A renderer that returns the key itself works too.
-        let body = fixtures::json_with(TARGET, "pie-return.json", "/menuResult/value", json!("2"));
-        let callback = decode(&body).unwrap();
-        assert_eq!(callback.answers, None);
-        assert_eq!(report(callback).keys.as_deref(), Some("2"));
+        // Words are no key: the host reads them as an invalid choice.
+        let body = fixtures::json_with(TARGET, "pie-return.json", "/menuResult/value", json!("sales"));
+        assert_eq!(report(decode(&body).unwrap()).value.as_deref(), Some("sales"));
     }
 
     #[test]
