@@ -7,6 +7,8 @@
 
 pub use callflow_compiler as compiler;
 
+pub mod media;
 pub mod scenario;
+pub mod sip;
 pub mod vm;
 pub mod webhook;

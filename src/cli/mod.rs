@@ -12,6 +12,7 @@ mod load;
 mod output;
 mod program;
 mod serve;
+mod serve_sip;
 mod sim;
 mod test;
 

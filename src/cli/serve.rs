@@ -21,14 +21,16 @@ use std::time::Duration;
 #[command(after_help = "Modes:\n  \
     --webhook   an HTTP server that answers a voice provider's callbacks with the next\n              \
     document of each call (Africa's Talking, 8x8, Tropo or Sinch; needs --target)\n  \
-    Answering SIP calls directly (--sip) is planned.\n\n\
+    --sip ADDR  answer phone calls over SIP/RTP on a UDP address (prompts by espeak-ng and\n              \
+    WAV files, RFC 4733 and in-band DTMF, recordings; see docs/sip.md)\n\n\
     The flow is checked for the target first; a flow with errors, or one the target\n\
     cannot carry, is not served. Each call runs in the same VM as `callflow sim`.\n\
     One line per request goes to stderr. Ctrl-C stops the server.\n\n\
     Examples:\n  \
     callflow serve examples/support.flow --webhook --target africastalking\n  \
     callflow serve examples/support.flow --webhook --target sinch --http 0.0.0.0:8080 \\\n      \
-    --base-url https://ivr.example.com/sinch\n\n\
+    --base-url https://ivr.example.com/sinch\n  \
+    callflow serve ivr.flow --sip 127.0.0.1:5060 --rtp-ports 20000-29999 --config callflow.toml\n\n\
     Exit status: 0 stopped by Ctrl-C, 1 the flow has errors or the target cannot\n\
     carry it, 2 usage or I/O problems.")]
 pub struct Args {
@@ -37,6 +39,15 @@ pub struct Args {
     /// Serve a voice provider's webhooks over HTTP
     #[arg(long)]
     webhook: bool,
+    /// Answer SIP calls on this UDP address (e.g. 127.0.0.1:5060)
+    #[arg(long, value_name = "ADDR", conflicts_with = "webhook")]
+    sip: Option<String>,
+    /// RTP ports for --sip calls (even port RTP, the next one RTCP)
+    #[arg(long, value_name = "LOW-HIGH", requires = "sip")]
+    rtp_ports: Option<String>,
+    /// Settings for --sip: allowed callers, limits, directories (docs/sip.md)
+    #[arg(long, value_name = "FILE", requires = "sip")]
+    config: Option<PathBuf>,
     /// The provider: africastalking, 8x8, tropo or sinch
     #[arg(long, value_name = "TARGET")]
     target: Option<String>,
@@ -60,11 +71,22 @@ pub struct Args {
 const TARGETS: &str = "africastalking, 8x8, tropo, sinch";
 
 pub fn run(args: &Args) -> Exit {
+    if let Some(sip) = &args.sip {
+        let max_calls = (args.max_calls != DEFAULT_MAX_CALLS).then_some(args.max_calls);
+        return super::serve_sip::run(&super::serve_sip::SipArgs {
+            file: &args.file,
+            sip,
+            rtp_ports: args.rtp_ports.as_deref(),
+            config: args.config.as_deref(),
+            flow: args.flow.as_deref(),
+            max_calls,
+        });
+    }
     if !args.webhook {
         usage(
-            "`callflow serve` needs a mode, and --webhook is the only one so far",
+            "`callflow serve` needs a mode: --webhook or --sip",
             &format!(
-                "run `callflow serve {} --webhook --target TARGET` ({TARGETS}); answering SIP calls (--sip) is planned",
+                "run `callflow serve {} --webhook --target TARGET` ({TARGETS}) for a provider, or `--sip 127.0.0.1:5060` to answer SIP calls",
                 args.file.display()
             ),
         );

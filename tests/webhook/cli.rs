@@ -16,19 +16,22 @@ fn serve(args: &[&str]) -> (i32, String, String) {
 }
 
 #[test]
-fn serve_needs_the_webhook_mode() {
+fn serve_needs_a_mode() {
     let (code, stdout, stderr) = serve(&["examples/support.flow"]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stdout.is_empty());
     assert!(
-        stderr.starts_with("error: `callflow serve` needs a mode, and --webhook is the only one so far\n"),
+        stderr.starts_with("error: `callflow serve` needs a mode: --webhook or --sip\n"),
         "{stderr}"
     );
     assert!(
         stderr.contains("help: run `callflow serve examples/support.flow --webhook --target TARGET`"),
         "{stderr}"
     );
-    assert!(stderr.contains("(--sip) is planned"), "{stderr}");
+    assert!(
+        stderr.contains("`--sip 127.0.0.1:5060` to answer SIP calls"),
+        "{stderr}"
+    );
 }
 
 #[test]

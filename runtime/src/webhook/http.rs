@@ -95,7 +95,7 @@ pub fn serve_until_interrupted(app: Arc<App>, listener: std::net::TcpListener) -
 /// Resolves on Ctrl-C or SIGTERM. If no handler can be installed it never
 /// resolves: a host that cannot be stopped by signal is better than one that
 /// stops at once.
-async fn interrupted() {
+pub(crate) async fn interrupted() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;

@@ -26,7 +26,7 @@ pub mod providers;
 pub mod route;
 pub mod sessions;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
 pub use app::{App, Request, Response};
 pub use config::{Config, Render};

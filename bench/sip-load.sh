@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Load benchmark of the SIP runtime (docs/performance.md, "SIP runtime").
+#
+# N concurrent SIPp calls (tests/sip/scenarios/load.xml) against
+# `callflow serve bench/flows/load.flow --sip`, each hearing a prompt for the
+# whole call. SIPp runs on one core (taskset), the runtime on the other.
+# Reports calls completed and failed, the runtime's RTP send-time deviation
+# (scheduled slot vs actual send, measured in the runtime: p50/p99/p99.9/max
+# from its shutdown statistics), its CPU use and RSS per call.
+#
+#   bench/sip-load.sh [CALLS] [HOLD_SECONDS] [RATE]
+#   bench/sip-load.sh 1000 30 100
+#
+# Needs sipp (Debian sip-tester), espeak-ng and taskset; builds --release.
+# Traffic stays on 127.0.0.1; the run is bounded by HOLD + ramp + 60 s.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+calls=${1:-1000}
+hold=${2:-30}
+rate=${3:-100}
+port=${SIP_PORT:-5080}
+server_cpu=${SERVER_CPU:-0}
+sipp_cpu=${SIPP_CPU:-1}
+# RT=1 runs the runtime with real-time priority (chrt -f 10, as media
+# servers are often deployed), so other programs on its core cannot delay it.
+prio=()
+if [ "${RT:-0}" = 1 ]; then prio=(chrt -f 10); fi
+
+for tool in sipp espeak-ng taskset; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
+done
+cargo build --release --quiet
+bin=target/release/callflow
+
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+cat > "$work/callflow.toml" <<TOML
+max_calls = $((calls + 100))
+max_call_duration = "10m"
+call_log = "$work/calls.jsonl"
+prompt_cache_dir = "$work/prompts"
+TOML
+
+taskset -c "$server_cpu" "${prio[@]}" "$bin" serve bench/flows/load.flow --sip "127.0.0.1:$port" \
+  --rtp-ports 20000-29999 --config "$work/callflow.toml" 2>"$work/server.err" &
+server=$!
+for _ in $(seq 100); do
+  grep -q "listening on" "$work/server.err" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q "listening on" "$work/server.err" || { cat "$work/server.err" >&2; exit 1; }
+
+hz=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
+# Memory freed after the start-up (prompt rendering) goes back first.
+sleep 2
+base_rss=$(rss_kb)
+
+ramp=$(( (calls + rate - 1) / rate ))
+taskset -c "$sipp_cpu" sipp "127.0.0.1:$port" -sf tests/sip/scenarios/load.xml \
+  -i 127.0.0.1 -mi 127.0.0.1 -m "$calls" -l "$calls" -r "$rate" -d "$((hold * 1000))" \
+  -max_socket 4096 -timeout "$((hold + ramp + 60))" -timeout_error -nostdin \
+  -trace_stat -stf "$work/sipp.csv" -trace_err -error_file "$work/sipp.err" \
+  >"$work/sipp.out" 2>&1 &
+sipp_pid=$!
+
+# Steady state: every call is up (after the ramp) and none has ended yet
+# (the first ends HOLD seconds after it started).
+sleep $((ramp + 2))
+window=$(( hold - ramp - 3 > 2 ? hold - ramp - 3 : 2 ))
+t0=$(cpu_ticks); s0=$(date +%s.%N)
+peak_rss=$(rss_kb)
+for _ in $(seq "$window"); do
+  sleep 1
+  rss=$(rss_kb); [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
+done
+t1=$(cpu_ticks); s1=$(date +%s.%N)
+up=$(grep -c '"event":"start"' "$work/calls.jsonl" || true)
+ended_in_window=$(grep -c '"event":"end"' "$work/calls.jsonl" || true)
+
+sipp_status=0
+wait "$sipp_pid" || sipp_status=$?
+kill -TERM "$server"
+wait "$server" || true
+
+stats=$(grep '"event":"stats"' "$work/calls.jsonl" | tail -1)
+completed=$(grep '"event":"end"' "$work/calls.jsonl" | grep -c '"reason":"caller_bye"' || true)
+ended=$(grep -c '"event":"end"' "$work/calls.jsonl" || true)
+started=$(grep -c '"event":"start"' "$work/calls.jsonl" || true)
+failed_sipp=$(grep -o 'Failed call *| *[0-9]* *| *[0-9]*' "$work/sipp.out" | tail -1 | awk -F'|' '{print $3+0}')
+ok_sipp=$(grep -o 'Successful call *| *[0-9]* *| *[0-9]*' "$work/sipp.out" | tail -1 | awk -F'|' '{print $3+0}')
+cpu_pct=$(awk -v a="$t0" -v b="$t1" -v s="$s0" -v e="$s1" -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) / hz / (e - s) * 100}')
+
+echo "machine:    $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
+echo "command:    RT=${RT:-0} bench/sip-load.sh $calls $hold $rate (server on cpu $server_cpu, sipp on cpu $sipp_cpu)"
+echo "load:       $(cut -d' ' -f1-3 /proc/loadavg) (load average at the end; other programs share the cores)"
+echo "sipp:       successful $ok_sipp, failed $failed_sipp (exit $sipp_status)"
+echo "runtime:    started $started, ended $ended, caller hung up $completed; up at once in the window: $up (ended meanwhile: $ended_in_window)"
+echo "cpu:        ${cpu_pct}% of one core over ${window}s of steady state ($up calls)"
+echo "rss:        base $((base_rss / 1024)) MB, peak $((peak_rss / 1024)) MB, $(( (peak_rss - base_rss) / (up > 0 ? up : 1) )) KB per call"
+echo "pacing:     $stats"
+if [ "$sipp_status" -ne 0 ]; then
+  echo "sipp errors (first lines):" >&2
+  head -5 "$work/sipp.err" >&2 || true
+fi

@@ -1,0 +1,532 @@
+//! The SIP host on sockets (tokio): one task for the SIP socket and the
+//! endpoint, one task per call for its media.
+//!
+//! The SIP task owns the [`Endpoint`] (no locks): it feeds it datagrams,
+//! commands from calls and timer expiries, and carries out what comes out
+//! (send, start a call task, signal a call, log). A call task owns its two
+//! media sockets and its [`CallCore`]; it sleeps until the next 20 ms slot
+//! while it plays, or until its next deadline otherwise, and wakes for
+//! RTP, RTCP, signals and rendered prompts.
+
+use super::call::{CallCore, CallMeta, CallOut};
+use super::config::Settings;
+use super::endpoint::{CallStart, Command, Endpoint, MediaAllocator, MediaPorts, Output, Signal};
+use super::sdp::{Codec, Negotiated};
+use crate::media::dtmf::Rfc4733;
+use crate::media::g711;
+use crate::media::goertzel::Goertzel;
+use crate::media::pacer::{Pacer, SAMPLES_PER_PACKET};
+use crate::media::prompts::{Clip, Prompts};
+use crate::media::rtp::{self, Outgoing};
+use crate::media::stats::STATS;
+use callflow_compiler::bytecode::Program;
+use std::collections::HashMap;
+use std::future::Future;
+use std::io::{self, Write};
+use std::net::{IpAddr, SocketAddr, UdpSocket as StdUdpSocket};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, sleep_until};
+
+/// RTCP sender reports go this often (RFC 3550's 5 s minimum interval).
+const RTCP_EVERY: Duration = Duration::from_secs(5);
+/// A packet may leave this much before its slot. Tokio's timer counts whole
+/// milliseconds and rounds a deadline up, so a task that sleeps until the
+/// slot itself wakes 0–1 ms late; sleeping until 1 ms before it and sending
+/// when within 1 ms centres the error on the slot instead.
+const EARLY: Duration = Duration::from_millis(1);
+/// How long shutdown waits for calls to hang up.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// Where call log lines go: stdout or a file, one JSON object per line.
+pub struct CallLog {
+    out: Mutex<Box<dyn Write + Send>>,
+}
+
+impl CallLog {
+    pub fn open(target: &str) -> io::Result<CallLog> {
+        let out: Box<dyn Write + Send> = match target {
+            "-" => Box::new(io::stdout()),
+            path => Box::new(std::fs::OpenOptions::new().create(true).append(true).open(path)?),
+        };
+        Ok(CallLog { out: Mutex::new(out) })
+    }
+
+    pub fn to_writer(out: Box<dyn Write + Send>) -> CallLog {
+        CallLog { out: Mutex::new(out) }
+    }
+
+    pub fn write(&self, line: &serde_json::Value) {
+        if let Ok(mut out) = self.out.lock() {
+            // A full disk must not stop calls; the line is lost.
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        }
+    }
+}
+
+/// Binds RTP/RTCP port pairs from the configured range, round robin; a
+/// port another program holds is skipped.
+pub struct PortPool {
+    range: (u16, u16),
+    next: u16,
+    bind_ip: IpAddr,
+    media_address: Option<IpAddr>,
+    /// The address each caller reaches us at (the route's source address).
+    routes: HashMap<IpAddr, IpAddr>,
+}
+
+impl PortPool {
+    pub fn new(range: (u16, u16), bind_ip: IpAddr, media_address: Option<IpAddr>) -> PortPool {
+        let first = range.0 + (range.0 & 1);
+        PortPool {
+            range,
+            next: first,
+            bind_ip,
+            media_address,
+            routes: HashMap::new(),
+        }
+    }
+
+    fn advertised(&mut self, peer: SocketAddr) -> IpAddr {
+        if let Some(a) = self.media_address {
+            return a;
+        }
+        if !self.bind_ip.is_unspecified() {
+            return self.bind_ip;
+        }
+        if let Some(a) = self.routes.get(&peer.ip()) {
+            return *a;
+        }
+        // The local address the system would send from (connect sends nothing).
+        let unspecified: IpAddr = match peer {
+            SocketAddr::V4(_) => IpAddr::from([0, 0, 0, 0]),
+            SocketAddr::V6(_) => IpAddr::from([0u16; 8]),
+        };
+        let found = StdUdpSocket::bind(SocketAddr::new(unspecified, 0))
+            .and_then(|s| s.connect(peer).and_then(|()| s.local_addr()))
+            .map_or(IpAddr::from([127, 0, 0, 1]), |a| a.ip());
+        if self.routes.len() < 4_096 {
+            self.routes.insert(peer.ip(), found);
+        }
+        found
+    }
+}
+
+impl MediaAllocator for PortPool {
+    fn allocate(&mut self, peer: SocketAddr) -> Option<MediaPorts> {
+        let (lo, hi) = self.range;
+        let pairs = usize::from((hi - lo) / 2).max(1);
+        for _ in 0..pairs.min(512) {
+            let port = self.next;
+            self.next = if port.saturating_add(3) > hi {
+                lo + (lo & 1)
+            } else {
+                port + 2
+            };
+            let Ok(rtp) = StdUdpSocket::bind(SocketAddr::new(self.bind_ip, port)) else {
+                continue;
+            };
+            let Ok(rtcp) = StdUdpSocket::bind(SocketAddr::new(self.bind_ip, port + 1)) else {
+                continue;
+            };
+            if rtp.set_nonblocking(true).is_err() || rtcp.set_nonblocking(true).is_err() {
+                continue;
+            }
+            let advertised = self.advertised(peer);
+            return Some(MediaPorts {
+                rtp,
+                rtcp,
+                port,
+                advertised,
+            });
+        }
+        None
+    }
+}
+
+/// Everything a call task needs that is shared.
+struct Shared {
+    settings: Arc<Settings>,
+    prompts: Arc<Prompts>,
+    log: Arc<CallLog>,
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+/// Serve SIP on `socket` until `shutdown` resolves; then end every call
+/// (BYE), wait briefly, and print the media statistics to the log.
+pub async fn serve(
+    socket: StdUdpSocket,
+    settings: Arc<Settings>,
+    program: Arc<Program>,
+    flow: Option<String>,
+    prompts: Arc<Prompts>,
+    log: Arc<CallLog>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    socket.set_nonblocking(true)?;
+    let local = socket.local_addr()?;
+    let socket = UdpSocket::from_std(socket)?;
+    let pool = PortPool::new(settings.rtp_ports, local.ip(), settings.media_address);
+    let mut endpoint = Endpoint::new(Arc::clone(&settings), program, flow, local, Box::new(pool));
+    let (commands, mut command_rx) = mpsc::unbounded_channel();
+    let shared = Arc::new(Shared {
+        settings,
+        prompts,
+        log: Arc::clone(&log),
+        commands,
+    });
+    let mut calls: HashMap<u64, mpsc::UnboundedSender<Signal>> = HashMap::new();
+    let mut buf = vec![0u8; super::message::MAX_MESSAGE];
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut stopping: Option<Instant> = None;
+    loop {
+        let timer = endpoint
+            .next_timer()
+            .map_or_else(|| Instant::now() + Duration::from_secs(3_600), Instant::from_std);
+        let timer = match stopping {
+            Some(deadline) => timer.min(deadline),
+            None => timer,
+        };
+        tokio::select! {
+            received = socket.recv_from(&mut buf) => match received {
+                Ok((n, from)) => {
+                    let data = buf.get(..n).unwrap_or(&[]);
+                    endpoint.on_datagram(std::time::Instant::now(), data, from);
+                }
+                // ICMP port unreachable from an earlier send and the like.
+                Err(_) => continue,
+            },
+            Some(command) = command_rx.recv() => {
+                if let Command::Finished { call } = &command {
+                    calls.remove(call);
+                }
+                endpoint.on_command(std::time::Instant::now(), command);
+            }
+            () = sleep_until(timer) => endpoint.on_timer(std::time::Instant::now()),
+            () = &mut shutdown, if stopping.is_none() => {
+                stopping = Some(Instant::now() + SHUTDOWN_GRACE);
+                for tx in calls.values() {
+                    let _ = tx.send(Signal::Shutdown);
+                }
+            }
+        }
+        for out in endpoint.drain() {
+            match out {
+                Output::Send { to, data } => {
+                    // UDP: a full socket buffer loses the datagram, as the network would.
+                    let _ = socket.try_send_to(&data, to);
+                }
+                Output::Start(start) => {
+                    if stopping.is_some() {
+                        continue;
+                    }
+                    let (tx, rx) = mpsc::unbounded_channel();
+                    calls.insert(start.call, tx);
+                    let shared = Arc::clone(&shared);
+                    tokio::spawn(async move {
+                        let call = start.call;
+                        if let Err(e) = run_call(*start, rx, &shared).await {
+                            shared
+                                .log
+                                .write(&serde_json::json!({"event": "error", "call": call, "error": e.to_string()}));
+                        }
+                        let _ = shared.commands.send(Command::Finished { call });
+                    });
+                }
+                Output::Signal { call, signal } => {
+                    if let Some(tx) = calls.get(&call) {
+                        let _ = tx.send(signal);
+                    }
+                }
+                Output::Log(line) => log.write(&line),
+                Output::Trace(text) => {
+                    let _ = writeln!(io::stderr().lock(), "{text}");
+                }
+            }
+        }
+        if let Some(deadline) = stopping
+            && (endpoint.active_calls() == 0 || Instant::now() >= deadline)
+        {
+            break;
+        }
+    }
+    log.write(&STATS.summary());
+    Ok(())
+}
+
+/// The media state of a call task.
+struct Media {
+    rtp: UdpSocket,
+    rtcp: UdpSocket,
+    negotiated: Option<Negotiated>,
+    out: Outgoing,
+    pacer: Pacer,
+    /// Sending a talkspurt now (to restart the grid after silence).
+    spurt: bool,
+    rfc4733: Rfc4733,
+    inband: Option<Goertzel>,
+    packet: Vec<u8>,
+    payload: Vec<u8>,
+    decoded: Vec<i16>,
+    next_rtcp: Instant,
+    cname: String,
+}
+
+impl Media {
+    fn set(&mut self, n: Negotiated) {
+        self.inband = match n.dtmf_pt {
+            Some(_) => None,
+            None => Some(self.inband.take().unwrap_or_default()),
+        };
+        self.negotiated = Some(n);
+    }
+
+    /// Send one frame for the slot due now.
+    fn send_frame(&mut self, core: &mut CallCore, now: Instant) {
+        let (slot, due) = self.pacer.take(now.into_std());
+        let mut frame = [0i16; SAMPLES_PER_PACKET];
+        if !core.next_frame(now.into_std(), &mut frame) {
+            return;
+        }
+        let Some(n) = &self.negotiated else {
+            return;
+        };
+        let (Some(remote), true) = (n.remote, n.we_send) else {
+            return; // on hold: time passes, nothing is sent
+        };
+        g711::encode(n.codec, &frame, &mut self.payload);
+        self.out.packet(slot, n.codec_pt, &self.payload, &mut self.packet);
+        let sent_at = std::time::Instant::now();
+        if self.rtp.try_send_to(&self.packet, remote).is_ok() {
+            // Early or late, the distance from the slot.
+            let off = match sent_at.checked_duration_since(due) {
+                Some(late) => late,
+                None => due.saturating_duration_since(sent_at),
+            };
+            STATS.record_send(off);
+        }
+    }
+
+    fn receive(&mut self, core: &mut CallCore, data: &[u8], from: SocketAddr, now: Instant) {
+        let Some(n) = &self.negotiated else {
+            return;
+        };
+        // Only the caller's media address may send us audio and keys.
+        if n.remote.is_some_and(|r| r.ip() != from.ip()) {
+            return;
+        }
+        let Some(p) = rtp::parse(data) else {
+            return;
+        };
+        STATS.packets_received.fetch_add(1, Ordering::Relaxed);
+        if Some(p.pt) == n.dtmf_pt {
+            if let Some(key) = self.rfc4733.packet(p.ssrc, p.ts, p.payload) {
+                core.digit(now.into_std(), key);
+            }
+            return;
+        }
+        if p.pt != n.codec_pt {
+            return;
+        }
+        let codec: Codec = n.codec;
+        self.decoded.clear();
+        g711::decode(codec, p.payload, &mut self.decoded);
+        if let Some(g) = self.inband.as_mut() {
+            for key in g.feed(&self.decoded) {
+                core.digit(now.into_std(), key);
+            }
+        }
+        core.audio_in(now.into_std(), &self.decoded);
+    }
+
+    fn send_rtcp(&mut self, now: Instant) {
+        self.next_rtcp = now + RTCP_EVERY;
+        let Some(remote) = self.negotiated.as_ref().and_then(|n| n.remote) else {
+            return;
+        };
+        if let Some(sr) = self.out.sender_report(&self.cname) {
+            let to = SocketAddr::new(remote.ip(), remote.port().wrapping_add(1));
+            let _ = self.rtcp.try_send_to(&sr, to);
+        }
+    }
+}
+
+async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>, shared: &Shared) -> io::Result<()> {
+    let CallStart {
+        call,
+        call_id,
+        caller,
+        called,
+        source,
+        vm,
+        first,
+        trace,
+        media,
+        negotiated,
+    } = start;
+    STATS.calls_started.fetch_add(1, Ordering::Relaxed);
+    let meta = CallMeta {
+        call,
+        sip_call_id: call_id,
+        caller,
+        called,
+        source: source.to_string(),
+    };
+    let mut core = CallCore::new(
+        meta,
+        vm,
+        first,
+        trace,
+        Arc::clone(&shared.prompts),
+        Arc::clone(&shared.settings),
+    );
+    let now = Instant::now();
+    let mut m = Media {
+        rtp: UdpSocket::from_std(media.rtp)?,
+        rtcp: UdpSocket::from_std(media.rtcp)?,
+        negotiated: None,
+        out: Outgoing::random(),
+        pacer: Pacer::new(now.into_std()),
+        spurt: false,
+        rfc4733: Rfc4733::default(),
+        inband: None,
+        packet: Vec::with_capacity(200),
+        payload: Vec::with_capacity(SAMPLES_PER_PACKET),
+        decoded: Vec::with_capacity(480),
+        next_rtcp: now + RTCP_EVERY,
+        cname: format!("callflow-{call}@{}", media.advertised),
+    };
+    if let Some(n) = negotiated {
+        m.set(n);
+    }
+    let mut rtp_buf = [0u8; 1_500];
+    let mut rtcp_buf = [0u8; 512];
+    let mut render: Option<JoinHandle<Result<Clip, String>>> = None;
+    let mut result = Ok(());
+    loop {
+        let now = Instant::now();
+        // A talkspurt starts on the next slot of the call's grid.
+        if core.is_playing() && !m.spurt {
+            let slot = m.pacer.slot_at(now.into_std());
+            m.pacer.jump_to(slot);
+            m.spurt = true;
+        } else if !core.is_playing() {
+            m.spurt = false;
+        }
+        let mut wake = m.next_rtcp;
+        if let Some(d) = core.deadline() {
+            wake = wake.min(Instant::from_std(d));
+        }
+        if m.spurt {
+            let due = Instant::from_std(m.pacer.due());
+            wake = wake.min(due.checked_sub(EARLY).unwrap_or(due));
+        }
+        tokio::select! {
+            () = sleep_until(wake) => {
+                let now = Instant::now();
+                if m.spurt && (now + EARLY).into_std() >= m.pacer.due() {
+                    m.send_frame(&mut core, now);
+                }
+                core.tick(now.into_std());
+                if now >= m.next_rtcp {
+                    m.send_rtcp(now);
+                }
+            }
+            received = m.rtp.recv_from(&mut rtp_buf) => {
+                if let Ok((n, from)) = received {
+                    let data = rtp_buf.get(..n).unwrap_or(&[]);
+                    m.receive(&mut core, data, from, Instant::now());
+                }
+            }
+            // RTCP from the caller is read and dropped (no statistics kept).
+            _ = m.rtcp.recv_from(&mut rtcp_buf) => {}
+            signal = signals.recv() => {
+                let now = Instant::now().into_std();
+                match signal {
+                    Some(Signal::Acked(n)) => {
+                        if let Some(n) = n {
+                            m.set(n);
+                        }
+                        let (codec, dtmf) = match &m.negotiated {
+                            Some(n) => (n.codec.name(), if n.dtmf_pt.is_some() { "rfc4733" } else { "inband" }),
+                            None => ("none", "none"),
+                        };
+                        m.pacer = Pacer::new(now);
+                        core.start(now, codec, dtmf);
+                    }
+                    Some(Signal::Bye) => core.caller_hung_up(now),
+                    Some(Signal::Media(n)) => m.set(n),
+                    Some(Signal::NoAck) => core.end(now, "no_ack"),
+                    Some(Signal::Digit(key)) => core.digit(now, key),
+                    Some(Signal::Shutdown) | None => core.end(now, "shutdown"),
+                }
+            }
+            rendered = async {
+                match render.as_mut() {
+                    Some(handle) => handle.await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                render = None;
+                let clip = rendered.unwrap_or_else(|e| Err(format!("the renderer stopped: {e}")));
+                core.rendered(Instant::now().into_std(), clip);
+            }
+        }
+        for out in core.drain() {
+            match out {
+                CallOut::Hangup => {
+                    if shared.commands.send(Command::Hangup { call }).is_err() {
+                        result = Err(io::Error::other("the SIP task is gone"));
+                    }
+                }
+                CallOut::Render(job) => {
+                    let prompts = Arc::clone(&shared.prompts);
+                    if let Some(old) = render.replace(tokio::task::spawn_blocking(move || job.run(&prompts))) {
+                        old.abort();
+                    }
+                }
+                CallOut::Log(line) => shared.log.write(&line),
+            }
+        }
+        if core.is_over() {
+            break;
+        }
+    }
+    STATS.calls_ended.fetch_add(1, Ordering::Relaxed);
+    result
+}
+
+/// Serve until Ctrl-C (or SIGTERM), on a runtime of its own (`threads`
+/// worker threads; one by default).
+pub fn serve_until_interrupted(
+    socket: StdUdpSocket,
+    settings: Arc<Settings>,
+    program: Arc<Program>,
+    flow: Option<String>,
+    prompts: Arc<Prompts>,
+    log: Arc<CallLog>,
+) -> io::Result<()> {
+    // One thread by default: every timer and socket of every call on one
+    // core keeps the media clock's tail short (docs/performance.md).
+    let runtime = match settings.threads {
+        0 | 1 => tokio::runtime::Builder::new_current_thread().enable_all().build()?,
+        n => tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(n)
+            .enable_all()
+            .build()?,
+    };
+    runtime.block_on(serve(
+        socket,
+        settings,
+        program,
+        flow,
+        prompts,
+        log,
+        crate::webhook::http::interrupted(),
+    ))
+}
