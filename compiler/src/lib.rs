@@ -10,6 +10,7 @@ pub mod checks;
 pub mod codes;
 pub mod defaults;
 pub mod diagnostic;
+pub mod format;
 pub mod hours;
 pub mod ir;
 pub mod project;

@@ -7,6 +7,7 @@ mod check;
 mod disasm;
 mod discover;
 mod explain;
+mod fmt;
 mod graph;
 mod load;
 mod output;
@@ -53,6 +54,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(check::Args),
+    Fmt(fmt::Args),
     Build(build::Args),
     Graph(graph::Args),
     Sim(sim::Args),
@@ -74,6 +76,7 @@ pub fn main() -> ExitCode {
     };
     let exit = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Sim(args) => sim::run(&args),
