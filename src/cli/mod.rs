@@ -9,6 +9,7 @@ mod discover;
 mod explain;
 mod graph;
 mod load;
+mod lsp;
 mod output;
 mod program;
 mod serve;
@@ -59,6 +60,7 @@ enum Command {
     Test(test::Args),
     Explain(explain::Args),
     Disasm(disasm::Args),
+    Lsp(lsp::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -80,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Disasm(args) => disasm::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     exit.into()
 }
