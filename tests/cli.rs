@@ -165,7 +165,7 @@ fn exit_codes() {
 #[test]
 fn help_for_every_subcommand_has_examples() {
     let dir = TempDir::new("help");
-    for sub in ["check", "graph", "explain"] {
+    for sub in ["check", "graph", "explain", "lsp"] {
         let out = callflow(&dir.0, &[sub, "--help"]);
         assert_eq!(code(&out), 0, "{sub}");
         assert!(stdout(&out).contains("Examples:"), "{sub} --help:\n{}", stdout(&out));

@@ -10,6 +10,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod load;
+mod lsp;
 mod output;
 mod program;
 mod serve;
@@ -62,6 +63,7 @@ enum Command {
     Test(test::Args),
     Explain(explain::Args),
     Disasm(disasm::Args),
+    Lsp(lsp::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -84,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Disasm(args) => disasm::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     };
     exit.into()
 }

@@ -17,6 +17,7 @@ use super::{Feature, Support};
 
 pub use limits::check;
 pub use render::render;
+pub use voices::{Language, languages};
 
 pub static CAPABILITIES: &[(Feature, Support)] = &[
     (Feature::Say, Support::Native("`say` (voiceProfile, repetition)")),

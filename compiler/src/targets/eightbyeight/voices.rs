@@ -58,6 +58,27 @@ const fn row(tags: &'static [&'static str], code: &'static str, name: &'static s
 /// of 8x8's table, whose examples are all English.
 const DEFAULT_CODE: &str = "en";
 
+/// A language of 8x8's table, for editors (completion of `language` and
+/// `voice`): its tag, its name, and the profiles that speak it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Language {
+    pub tag: &'static str,
+    pub name: &'static str,
+    /// The code inside its profile names (`generic-<code>-female`).
+    pub code: &'static str,
+    pub male: bool,
+}
+
+/// Every language 8x8 speaks, in the order of its table.
+pub fn languages() -> impl Iterator<Item = Language> {
+    TABLE.iter().map(|r| Language {
+        tag: r.tags.first().copied().unwrap_or(r.code),
+        name: r.name,
+        code: r.code,
+        male: r.male,
+    })
+}
+
 /// Why a voice cannot be spoken on 8x8 (E0504).
 #[derive(Debug, PartialEq, Eq)]
 pub struct VoiceError {
