@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::hours;
 use crate::span::FileId;
 use crate::suggest::did_you_mean;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Type {

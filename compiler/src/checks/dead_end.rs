@@ -66,12 +66,8 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
             queue.push_back(state.entry);
         }
     }
-    let mut ends: Vec<NodeId> = Vec::new();
     while let Some(n) = queue.pop_front() {
-        if matches!(ir.graph.node_weight(n).map(|w| &w.action), Some(Action::End)) {
-            ends.push(n);
-        }
-        for next in ir.graph.neighbors(n) {
+        for next in ctx.out.nodes(n) {
             if let Some(slot) = seen.get_mut(next.index())
                 && !*slot
             {
@@ -80,7 +76,14 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    ends.sort_unstable();
+    // The `End` nodes reached, in node order: one pass over the nodes in
+    // memory order rather than a look at each node as the walk meets it.
+    let ends = ir
+        .graph
+        .node_indices()
+        .zip(ir.graph.node_weights())
+        .filter(|(n, w)| matches!(w.action, Action::End) && seen.get(n.index()) == Some(&true))
+        .map(|(n, _)| n);
     for end in ends {
         diags.push(report(ctx, end));
     }

@@ -2,18 +2,18 @@
 //! ends.
 //!
 //! The strongly connected components of the IR graph are the loops of the
-//! flow. They are computed with petgraph's `kosaraju_scc`, not `tarjan_scc`:
-//! petgraph's Tarjan recurses once per node on a path, and a long chain of
-//! states (a generated 10,000-state flow) overflows the stack; Kosaraju there
-//! is iterative and just as linear. A component is reported when it really cycles (more than one node,
+//! flow. They are computed by `scc.rs` (Tarjan without recursion: petgraph's
+//! Tarjan recurses once per node on a path, and a long chain of states — a
+//! generated 10,000-state flow — overflows the stack; its Kosaraju allocates
+//! a `Vec` per component). A component is reported when it really cycles (more than one node,
 //! or a node with an edge to itself), no node in it waits for the caller
 //! (menu, collect, record), no node in it can end the call, and no edge leaves
 //! it. Such a loop runs until the provider cuts the call, billing every minute.
 
 use super::Context;
+use super::scc;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ir::{Action, Ir, NodeId};
-use petgraph::algo::kosaraju_scc;
 use std::collections::VecDeque;
 
 pub static CODE: Code = Code {
@@ -63,21 +63,12 @@ step wait {
 
 pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
     let ir = ctx.ir;
-    let count = ir.graph.node_count();
-    let sccs = kosaraju_scc(&ir.graph);
-    // Which component each node is in, to test "inside" in O(1).
-    let mut component = vec![usize::MAX; count];
-    for (c, scc) in sccs.iter().enumerate() {
-        for n in scc {
-            if let Some(slot) = component.get_mut(n.index()) {
-                *slot = c;
-            }
-        }
-    }
+    let sccs = scc::components(&ctx.out);
     let mut found: Vec<Diagnostic> = Vec::new();
-    for (c, scc) in sccs.iter().enumerate() {
-        let inside = |n: NodeId| component.get(n.index()) == Some(&c);
-        let cyclic = scc.len() > 1 || scc.iter().any(|&n| ir.graph.contains_edge(n, n));
+    for c in 0..sccs.len() {
+        let scc = sccs.members(c);
+        let inside = |n: NodeId| sccs.of(n) == Some(c);
+        let cyclic = scc.len() > 1 || scc.iter().any(|&n| ctx.out.nodes(n).any(|m| m == n));
         if !cyclic {
             continue;
         }
@@ -91,7 +82,7 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
             if node.action.waits_for_caller()
                 || node.action.can_end_call()
                 || matches!(node.action, Action::Invalid)
-                || ir.graph.neighbors(n).any(|m| !inside(m))
+                || ctx.out.nodes(n).any(|m| !inside(m))
             {
                 trapped = false;
                 break;

@@ -4,10 +4,12 @@
 //! diagnostics. Adding a check = a file here + a line in [`CHECKS`] + a line in
 //! `codes::ALL` + a fixture `tests/diagnostics/<CODE>_<name>.flow`.
 
+pub(crate) mod adjacency;
 pub mod dead_end;
 pub mod input_free_loop;
 pub mod menu_keys;
 pub mod menu_outcomes;
+mod scc;
 pub mod unbounded_retries;
 pub mod unreachable_state;
 pub mod unreachable_statement;
@@ -21,7 +23,8 @@ use crate::ast::Ast;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Ir, NodeId};
 use crate::span::FileId;
-use petgraph::visit::{Bfs, Walker};
+use adjacency::Adjacency;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What every check may look at.
@@ -30,17 +33,39 @@ pub struct Context<'a> {
     pub ir: &'a Ir,
     /// `reachable[node.index()]`: can a call starting in any flow get here?
     pub reachable: Vec<bool>,
+    /// Every node's outgoing edges, laid out for fast walks.
+    pub(crate) out: Adjacency,
 }
 
 impl<'a> Context<'a> {
     pub fn new(asts: &'a [(FileId, Ast)], ir: &'a Ir) -> Self {
+        let out = Adjacency::outgoing(ir);
         let mut reachable = vec![false; ir.graph.node_count()];
+        let mut queue = VecDeque::new();
         for flow in &ir.flows {
-            for n in Bfs::new(&ir.graph, flow.entry).iter(&ir.graph) {
-                reachable[n.index()] = true;
+            if let Some(seen) = reachable.get_mut(flow.entry.index())
+                && !*seen
+            {
+                *seen = true;
+                queue.push_back(flow.entry);
+            }
+            while let Some(n) = queue.pop_front() {
+                for m in out.nodes(n) {
+                    if let Some(seen) = reachable.get_mut(m.index())
+                        && !*seen
+                    {
+                        *seen = true;
+                        queue.push_back(m);
+                    }
+                }
             }
         }
-        Context { asts, ir, reachable }
+        Context {
+            asts,
+            ir,
+            reachable,
+            out,
+        }
     }
 
     pub fn is_reachable(&self, n: NodeId) -> bool {

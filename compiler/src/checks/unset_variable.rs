@@ -19,11 +19,13 @@
 //! (undefined-variable) and skipped here.
 
 use super::Context;
+use super::adjacency::Adjacency;
 use crate::ast::{BUILTIN_VARS, HoldMusic, Name};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ir::{Action, Edge, Ir, NodeId};
+use foldhash::{HashMap, HashMapExt};
 use petgraph::visit::EdgeRef;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 pub static CODE: Code = Code {
     id: "E0304",
@@ -89,11 +91,14 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
     }
     // Every read of a written variable in reachable code, grouped by
     // variable: one per variable and node, at its first read there.
+    // In the same pass over the nodes, what the walks need of each.
     let mut reads: Vec<Vec<(NodeId, &Name)>> = vec![Vec::new(); vars.len()];
-    for n in ir.graph.node_indices() {
-        let Some(node) = ir.graph.node_weight(n).filter(|_| ctx.is_reachable(n)) else {
+    let mut facts = Vec::with_capacity(ir.graph.node_count());
+    for (n, node) in ir.graph.node_indices().zip(ir.graph.node_weights()) {
+        facts.push(Facts::of(&node.action, &vars));
+        if !ctx.is_reachable(n) {
             continue;
-        };
+        }
         action_reads(&node.action, &mut |name| {
             if let Some(sites) = vars.get(name.text.as_str()).and_then(|&v| reads.get_mut(v))
                 && sites.last().is_none_or(|(last, _)| *last != n)
@@ -102,17 +107,10 @@ pub fn run(ctx: &Context, diags: &mut Vec<Diagnostic>) {
             }
         });
     }
-    let mut names: Vec<&str> = vec![""; vars.len()];
-    for (name, &v) in &vars {
-        if let Some(slot) = names.get_mut(v) {
-            *slot = name;
-        }
-    }
-    let mut regions = Regions::new(ir.graph.node_count());
+    let mut regions = Regions::new(ctx, facts);
     let mut unset: Vec<(usize, NodeId, Name)> = Vec::new();
     for (v, sites) in reads.iter().enumerate().filter(|(_, sites)| !sites.is_empty()) {
-        let var = names.get(v).copied().unwrap_or("");
-        regions.compute(ir, var, sites.iter().map(|(n, _)| *n));
+        regions.compute(v, sites.iter().map(|(n, _)| *n));
         for (n, name) in sites {
             if regions.is_unset(*n) {
                 unset.push((v, *n, (*name).clone()));
@@ -154,10 +152,54 @@ fn written_vars<'a>(ctx: &Context<'a>) -> HashMap<&'a str, usize> {
     vars
 }
 
+/// What the per-variable walks need to know about a node, gathered once so
+/// that they compare numbers instead of reading actions and names.
+#[derive(Clone, Copy)]
+struct Facts {
+    /// The variable (by number) the node assigns, or `NONE`.
+    assigns: u32,
+    /// `collect` and `record` assign only on their `Next` edge.
+    next_only: bool,
+    flow_entry: bool,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Facts {
+    /// What `assigns_on` answers for this action, edge by edge, with the
+    /// variables numbered by `vars`.
+    fn of(action: &Action, vars: &HashMap<&str, usize>) -> Self {
+        let number = |name: Option<&str>| {
+            name.and_then(|n| vars.get(n))
+                .map_or(NONE, |&v| u32::try_from(v).unwrap_or(NONE))
+        };
+        let (assigns, next_only) = match action {
+            Action::Set { var, .. } => (number(Some(&var.text)), false),
+            Action::Collect(c) => (number(Some(&c.var.text)), true),
+            Action::Record(r) => (number(r.var.as_ref().map(|v| v.text.as_str())), true),
+            _ => (NONE, false),
+        };
+        Facts {
+            assigns,
+            next_only,
+            flow_entry: matches!(action, Action::FlowEntry { .. }),
+        }
+    }
+
+    /// Does the edge `edge` out of this node assign variable `v`? (`assigns_on`)
+    #[inline]
+    fn assigns_on(self, edge: Edge, v: u32) -> bool {
+        self.assigns == v && (!self.next_only || edge == Edge::Next)
+    }
+}
+
 /// Scratch marks for the per-variable analysis, allocated once per check and
 /// reused for every variable: a node is in the current region when its stamp
 /// equals the current generation, so nothing is cleared between variables.
-struct Regions {
+struct Regions<'c> {
+    out: &'c Adjacency,
+    incoming: Adjacency,
+    facts: Vec<Facts>,
     generation: u32,
     region: Vec<u32>,
     unset: Vec<u32>,
@@ -166,15 +208,28 @@ struct Regions {
     entries: Vec<NodeId>,
 }
 
-impl Regions {
-    fn new(nodes: usize) -> Self {
+impl<'c> Regions<'c> {
+    fn new(ctx: &'c Context, facts: Vec<Facts>) -> Self {
+        let ir = ctx.ir;
+        let nodes = ir.graph.node_count();
         Regions {
+            out: &ctx.out,
+            incoming: Adjacency::incoming(ir),
+            facts,
             generation: 0,
             region: vec![0; nodes],
             unset: vec![0; nodes],
             stack: Vec::new(),
             entries: Vec::new(),
         }
+    }
+
+    fn facts(&self, n: NodeId) -> Facts {
+        self.facts.get(n.index()).copied().unwrap_or(Facts {
+            assigns: NONE,
+            next_only: false,
+            flow_entry: false,
+        })
     }
 
     fn mark(marks: &mut [u32], n: NodeId, generation: u32) -> bool {
@@ -187,8 +242,10 @@ impl Regions {
         }
     }
 
-    /// Find where `var` may be unset among the nodes that lead to `reads`.
-    fn compute(&mut self, ir: &Ir, var: &str, reads: impl Iterator<Item = NodeId>) {
+    /// Find where variable `v` may be unset among the nodes that lead to
+    /// `reads`.
+    fn compute(&mut self, v: usize, reads: impl Iterator<Item = NodeId>) {
+        let v = u32::try_from(v).unwrap_or(NONE);
         self.generation += 1;
         let generation = self.generation;
         self.entries.clear();
@@ -200,16 +257,11 @@ impl Regions {
             }
         }
         while let Some(n) = self.stack.pop() {
-            if matches!(
-                ir.graph.node_weight(n).map(|w| &w.action),
-                Some(Action::FlowEntry { .. })
-            ) {
+            if self.facts(n).flow_entry {
                 self.entries.push(n);
             }
-            for e in ir.graph.edges_directed(n, petgraph::Direction::Incoming) {
-                let p = e.source();
-                let assigns = ir.graph.node_weight(p).and_then(|w| assigns_on(&w.action, *e.weight())) == Some(var);
-                if !assigns && Self::mark(&mut self.region, p, generation) {
+            for &(p, edge) in self.incoming.of(n) {
+                if !self.facts(p).assigns_on(edge, v) && Self::mark(&mut self.region, p, generation) {
                     self.stack.push(p);
                 }
             }
@@ -222,14 +274,10 @@ impl Regions {
             }
         }
         while let Some(n) = self.stack.pop() {
-            let Some(node) = ir.graph.node_weight(n) else { continue };
-            for e in ir.graph.edges(n) {
-                let m = e.target();
+            let facts = self.facts(n);
+            for &(m, edge) in self.out.of(n) {
                 let in_region = self.region.get(m.index()) == Some(&generation);
-                if in_region
-                    && assigns_on(&node.action, *e.weight()) != Some(var)
-                    && Self::mark(&mut self.unset, m, generation)
-                {
+                if in_region && !facts.assigns_on(edge, v) && Self::mark(&mut self.unset, m, generation) {
                     self.stack.push(m);
                 }
             }

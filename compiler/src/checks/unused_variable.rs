@@ -9,7 +9,7 @@
 use super::Context;
 use crate::ast::{BUILTIN_VARS, Expr, ExprKind, Name, StateBody, Stmt, StmtKind, walk_stmts};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 pub static CODE: Code = Code {
     id: "W0306",

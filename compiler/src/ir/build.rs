@@ -7,7 +7,8 @@
 use super::{Action, Edge, FlowInfo, Ir, MenuAction, Node, NodeId, StateInfo};
 use crate::ast::{self, Ast, Item, MenuKey, Outcome, RedirectTarget, StateBody, Stmt, StmtKind, Target};
 use crate::span::{FileId, Span};
-use std::collections::HashMap;
+// foldhash: every edge to a state looks its name up; SipHash showed in profiles.
+use foldhash::HashMap;
 
 /// Build the IR of a project. The first definition of a duplicated name wins.
 pub fn build(asts: &[(FileId, Ast)]) -> Ir {
@@ -26,6 +27,10 @@ pub fn build(asts: &[(FileId, Ast)]) -> Ir {
     }
     let nodes = statements + 2 * states.len() + 8;
     b.ir.graph = petgraph::graph::DiGraph::with_capacity(nodes, nodes * 2);
+    b.ir.states.reserve_exact(states.len());
+    b.state_index.reserve(states.len());
+    // About one pending edge to a state per statement.
+    b.to_state.reserve(statements);
     for s in &states {
         b.state_index.entry(&s.name.text).or_insert(b.ir.states.len());
         b.ir.states.push(StateInfo {

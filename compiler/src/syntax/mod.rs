@@ -24,9 +24,9 @@ use pest::Parser;
 /// or the lowering recurse into it, so hostile input cannot exhaust the stack.
 pub const MAX_NESTING: usize = 64;
 
-/// Files with at least this many top-level items are parsed on several
-/// threads. Below it, spawning costs more than it saves.
-const PARALLEL_MIN_CHUNKS: usize = 256;
+/// Files of at least this many bytes (about 250 states) are split and parsed
+/// on several threads. Below it, spawning costs more than it saves.
+const PARALLEL_MIN_BYTES: usize = 64 * 1024;
 /// Worker threads for a large file. A constant, not the machine's core count:
 /// the core stays free of environment queries and its output never depends
 /// on the machine (results are joined in source order either way).
@@ -45,76 +45,123 @@ pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
 /// tests and benchmarks.
 #[doc(hidden)]
 pub fn parse_with(file: FileId, text: &str, fast: bool) -> (Ast, Vec<Diagnostic>) {
-    let chunks = split::split(text);
-    let parsed: Vec<(Vec<Item>, Vec<Diagnostic>)> = if chunks.len() < PARALLEL_MIN_CHUNKS {
-        chunks.iter().map(|c| parse_chunk(file, text, c, fast)).collect()
+    let parts = if text.len() < PARALLEL_MIN_BYTES {
+        Vec::new()
     } else {
-        parse_parallel(file, text, &chunks, fast)
+        split::parts(text, PARSE_THREADS)
     };
-    let mut ast = Ast::default();
-    let mut diags = Vec::new();
-    for (items, d) in parsed {
-        ast.items.extend(items);
-        diags.extend(d);
-    }
+    let (items, diags) = if parts.len() < 2 {
+        parse_chunks(file, text, &split::split(text), fast)
+    } else {
+        parse_parallel(file, text, parts, fast)
+    };
+    let ast = Ast { items };
     (ast, diags.into_iter().filter(|d| !d.labels.is_empty()).collect())
 }
 
-fn parse_parallel(file: FileId, text: &str, chunks: &[split::Chunk], fast: bool) -> Vec<(Vec<Item>, Vec<Diagnostic>)> {
-    let per_thread = chunks.len().div_ceil(PARSE_THREADS);
-    let run = |part: &[split::Chunk]| {
-        part.iter()
-            .map(|c| parse_chunk(file, text, c, fast))
-            .collect::<Vec<_>>()
-    };
+/// Parse `chunks` in order into one list of items and one of diagnostics.
+fn parse_chunks(file: FileId, text: &str, chunks: &[split::Chunk], fast: bool) -> (Vec<Item>, Vec<Diagnostic>) {
+    // Nearly every chunk is one item.
+    let mut items = Vec::with_capacity(chunks.len());
+    let mut diags = Vec::new();
+    let mut scratch = fast::Scratch::default();
+    for chunk in chunks {
+        parse_chunk_into(file, text, chunk, fast, &mut scratch, &mut items, &mut diags);
+    }
+    (items, diags)
+}
+
+/// Split and parse each of `parts` (see `split::parts`) on a thread of its
+/// own; the results are joined in source order. Splitting on the threads too
+/// keeps the one pass over the whole text off the critical path.
+fn parse_parallel(
+    file: FileId,
+    text: &str,
+    parts: Vec<std::ops::Range<usize>>,
+    fast: bool,
+) -> (Vec<Item>, Vec<Diagnostic>) {
+    let run = |part: std::ops::Range<usize>| parse_chunks(file, text, &split::split_range(text, part), fast);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks
-            .chunks(per_thread)
+        let workers: Vec<_> = parts
+            .into_iter()
             .map(|part| {
                 // The main thread's stack size, so depth limits hold alike.
-                let spawned = std::thread::Builder::new()
-                    .stack_size(8 << 20)
-                    .spawn_scoped(scope, move || run(part));
+                let spawned = std::thread::Builder::new().stack_size(8 << 20).spawn_scoped(scope, {
+                    let part = part.clone();
+                    move || run(part)
+                });
                 (part, spawned)
             })
             .collect();
-        let mut out = Vec::with_capacity(chunks.len());
-        for (part, spawned) in workers {
-            match spawned {
+        let results: Vec<_> = workers
+            .into_iter()
+            .map(|(part, spawned)| match spawned {
                 Ok(handle) => match handle.join() {
-                    Ok(results) => out.extend(results),
+                    Ok(results) => results,
                     // A panic in a worker is a compiler bug; let it surface
                     // exactly as it would have on this thread.
                     Err(panic) => std::panic::resume_unwind(panic),
                 },
                 // No thread to be had: parse this part here.
-                Err(_) => out.extend(run(part)),
-            }
+                Err(_) => run(part),
+            })
+            .collect();
+        // The first part's lists, grown once to hold the others.
+        let mut results = results.into_iter();
+        let (mut items, mut diags) = results.next().unwrap_or_default();
+        let rest: Vec<_> = results.collect();
+        items.reserve_exact(rest.iter().map(|(i, _)| i.len()).sum());
+        for (i, d) in rest {
+            items.extend(i);
+            diags.extend(d);
         }
-        out
+        (items, diags)
     })
 }
 
-/// Parse one top-level chunk into its item (if it could be read) and diagnostics.
+/// One chunk on its own, for the differential tests.
+#[cfg(test)]
+fn parse_chunk(file: FileId, text: &str, chunk: &split::Chunk, fast: bool) -> (Vec<Item>, Vec<Diagnostic>) {
+    let (mut items, mut diags) = (Vec::new(), Vec::new());
+    parse_chunk_into(
+        file,
+        text,
+        chunk,
+        fast,
+        &mut fast::Scratch::default(),
+        &mut items,
+        &mut diags,
+    );
+    (items, diags)
+}
+
+/// Parse one top-level chunk: push its item (if it could be read) and its
+/// diagnostics.
 ///
 /// With `fast`, a closed chunk is first read by the hand-written parser, which
 /// only answers for plainly valid items; everything else (and every
 /// diagnostic) comes from pest and the lowering.
-fn parse_chunk(file: FileId, text: &str, chunk: &split::Chunk, fast: bool) -> (Vec<Item>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut items = Vec::new();
+fn parse_chunk_into(
+    file: FileId,
+    text: &str,
+    chunk: &split::Chunk,
+    fast: bool,
+    scratch: &mut fast::Scratch,
+    items: &mut Vec<Item>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let chunk_text = text.get(chunk.start..chunk.end).unwrap_or("");
     let chunk_span = Span::new(file, chunk.start, chunk.end);
     if let Some(d) = too_deep(chunk_text, chunk.start, file) {
         diags.push(d);
-        return (items, diags);
+        return;
     }
     if fast
         && chunk.unclosed == 0
-        && let Some(item) = fast::parse_item(file, chunk_text, chunk.start)
+        && let Some(item) = fast::parse_item_with(file, chunk_text, chunk.start, scratch)
     {
         items.push(item);
-        return (items, diags);
+        return;
     }
     if chunk.unclosed > 0 {
         let at = chunk.open_brace.unwrap_or(chunk.start);
@@ -142,7 +189,7 @@ fn parse_chunk(file: FileId, text: &str, chunk: &split::Chunk, fast: bool) -> (V
                 file,
                 base: chunk.start,
                 limit: chunk.end,
-                diags: &mut diags,
+                diags,
                 depth: 0,
             };
             for pair in pairs {
@@ -156,7 +203,6 @@ fn parse_chunk(file: FileId, text: &str, chunk: &split::Chunk, fast: bool) -> (V
         }
         Err(err) => diags.push(item_error(&err, chunk_text, chunk_span, chunk.unclosed > 0)),
     }
-    (items, diags)
 }
 
 fn item_error(err: &pest::error::Error<Rule>, text: &str, span: Span, unclosed: bool) -> Diagnostic {
@@ -205,6 +251,13 @@ fn item_error(err: &pest::error::Error<Rule>, text: &str, span: Span, unclosed: 
 }
 
 fn too_deep(text: &str, offset: usize, file: crate::span::FileId) -> Option<Diagnostic> {
+    // Depth only grows at `(` and `{`: with no more of them than the limit
+    // (nearly every chunk), it cannot pass it. Counting them is a loop the
+    // compiler vectorises; the scan below is not, and it ran on every chunk.
+    let openers = text.bytes().filter(|&b| b == b'(' || b == b'{').count();
+    if openers <= MAX_NESTING {
+        return None;
+    }
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;

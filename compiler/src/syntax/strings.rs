@@ -19,25 +19,40 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
 
     let mut parts = Vec::new();
     let mut text = String::new();
-    let mut chars = inner.char_indices().peekable();
-    while let Some((i, ch)) = chars.next() {
-        match ch {
-            '\\' => match chars.next() {
-                Some((_, c @ ('"' | '\\' | '{' | '}'))) => text.push(c),
-                Some((_, 'n')) => text.push('\n'),
-                Some((_, 't')) => text.push('\t'),
-                Some((j, other)) => {
-                    let at = Span::new(file, base + i, base + j + other.len_utf8());
-                    diags.push(
-                        Diagnostic::new(&SYNTAX_ERROR, format!("unknown escape `\\{other}` in a string"))
-                            .primary(at, "not a known escape")
-                            .help("the escapes are \\\" \\\\ \\n \\t \\{ and \\}; write `\\\\` for a backslash"),
-                    );
-                    text.push(other);
+    let bytes = inner.as_bytes();
+    let mut i = 0;
+    while i < inner.len() {
+        // Copy the plain run up to the next escape or `{` whole: pushing a
+        // character at a time regrew the `String` several times per prompt.
+        let rest = bytes.get(i..).unwrap_or_default();
+        let special = memchr::memchr2(b'\\', b'{', rest).map_or(inner.len(), |k| i + k);
+        text.push_str(inner.get(i..special).unwrap_or_default());
+        i = special;
+        match bytes.get(i) {
+            Some(b'\\') => {
+                let j = i + 1;
+                match inner.get(j..).and_then(|r| r.chars().next()) {
+                    Some(c @ ('"' | '\\' | '{' | '}')) => text.push(c),
+                    Some('n') => text.push('\n'),
+                    Some('t') => text.push('\t'),
+                    Some(other) => {
+                        let at = Span::new(file, base + i, base + j + other.len_utf8());
+                        diags.push(
+                            Diagnostic::new(&SYNTAX_ERROR, format!("unknown escape `\\{other}` in a string"))
+                                .primary(at, "not a known escape")
+                                .help("the escapes are \\\" \\\\ \\n \\t \\{ and \\}; write `\\\\` for a backslash"),
+                        );
+                        text.push(other);
+                    }
+                    None => {
+                        text.push('\\');
+                        i = j;
+                        continue;
+                    }
                 }
-                None => text.push('\\'),
-            },
-            '{' => {
+                i = j + inner.get(j..).and_then(|r| r.chars().next()).map_or(0, char::len_utf8);
+            }
+            Some(b'{') => {
                 let close = inner[i + 1..]
                     .find(['}', '"'])
                     .map(|k| i + 1 + k)
@@ -50,6 +65,7 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
                             .help("write `{name}` to insert a variable, or `\\{` for a literal brace"),
                     );
                     text.push('{');
+                    i += 1;
                     continue;
                 };
                 let name = &inner[i + 1..close];
@@ -74,11 +90,10 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
                             .help("a variable name is letters, digits and `_`, starting with a letter; write `\\{` for a literal brace"),
                     );
                 }
-                while chars.peek().is_some_and(|&(k, _)| k <= close) {
-                    chars.next();
-                }
+                // `}` is one byte: what follows it is a character boundary.
+                i = close + 1;
             }
-            c => text.push(c),
+            _ => {}
         }
     }
     if !text.is_empty() || parts.is_empty() {
@@ -96,6 +111,105 @@ pub fn is_ident(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The plain version `decode` must agree with: one character at a time.
+    fn reference(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic>) -> StrLit {
+        let span = Span::new(file, offset, offset + raw.len());
+        let inner_start = usize::from(raw.starts_with('"'));
+        let inner_end = if raw.len() > inner_start && raw.ends_with('"') {
+            raw.len() - 1
+        } else {
+            raw.len()
+        };
+        let inner = raw.get(inner_start..inner_end).unwrap_or("");
+        let base = offset + inner_start;
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut chars = inner.char_indices().peekable();
+        while let Some((i, ch)) = chars.next() {
+            match ch {
+                '\\' => match chars.next() {
+                    Some((_, c @ ('"' | '\\' | '{' | '}'))) => text.push(c),
+                    Some((_, 'n')) => text.push('\n'),
+                    Some((_, 't')) => text.push('\t'),
+                    Some((j, other)) => {
+                        let at = Span::new(file, base + i, base + j + other.len_utf8());
+                        diags.push(
+                            Diagnostic::new(&SYNTAX_ERROR, format!("unknown escape `\\{other}` in a string"))
+                                .primary(at, "not a known escape")
+                                .help("the escapes are \\\" \\\\ \\n \\t \\{ and \\}; write `\\\\` for a backslash"),
+                        );
+                        text.push(other);
+                    }
+                    None => text.push('\\'),
+                },
+                '{' => {
+                    let close = inner[i + 1..]
+                        .find(['}', '"'])
+                        .map(|k| i + 1 + k)
+                        .filter(|&k| inner[k..].starts_with('}'));
+                    let Some(close) = close else {
+                        let at = Span::new(file, base + i, base + i + 1);
+                        diags.push(
+                            Diagnostic::new(&INVALID_INTERPOLATION, "this `{` is never closed")
+                                .primary(at, "interpolation starts here")
+                                .help("write `{name}` to insert a variable, or `\\{` for a literal brace"),
+                        );
+                        text.push('{');
+                        continue;
+                    };
+                    let name = &inner[i + 1..close];
+                    let name_span = Span::new(file, base + i + 1, base + close);
+                    if is_ident(name) {
+                        if !text.is_empty() {
+                            parts.push(StrPart::Text(std::mem::take(&mut text)));
+                        }
+                        parts.push(StrPart::Var(Name {
+                            text: name.to_string(),
+                            span: name_span,
+                        }));
+                    } else {
+                        let shown = if name.trim().is_empty() {
+                            "an empty `{}`".to_string()
+                        } else {
+                            format!("`{{{name}}}`")
+                        };
+                        diags.push(Diagnostic::new(&INVALID_INTERPOLATION, format!("{shown} is not a variable name")).primary(Span::new(file, base + i, base + close + 1), "expected `{name}`").help("a variable name is letters, digits and `_`, starting with a letter; write `\\{` for a literal brace"));
+                    }
+                    while chars.peek().is_some_and(|&(k, _)| k <= close) {
+                        chars.next();
+                    }
+                }
+                c => text.push(c),
+            }
+        }
+        if !text.is_empty() || parts.is_empty() {
+            parts.push(StrPart::Text(text));
+        }
+        StrLit { parts, span }
+    }
+
+    /// Pieces that matter to `decode`: escapes good and bad, braces, names,
+    /// quotes and multi-byte characters.
+    const PIECES: &[&str] = &[
+        "a", "text ", "\\", "\\n", "\\t", "\\\"", "\\{", "\\}", "\\q", "\\é", "{", "}", "{x}", "{x_1}", "{1x}", "{}",
+        "{ }", "{a b}", "\"", "é", "👋", "name", "_",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn agrees_with_the_reference(pieces in prop::collection::vec(prop::sample::select(PIECES), 0..20), quoted in any::<bool>()) {
+            let inner = pieces.concat();
+            let raw = if quoted { format!("\"{inner}\"") } else { inner };
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            let lit = decode(&raw, FileId(1), 7, &mut ours);
+            prop_assert_eq!(&lit, &reference(&raw, FileId(1), 7, &mut theirs), "{:?}", raw);
+            prop_assert_eq!(ours, theirs, "{:?}", raw);
+        }
+    }
 
     fn dec(raw: &str) -> (StrLit, Vec<Diagnostic>) {
         let mut d = Vec::new();

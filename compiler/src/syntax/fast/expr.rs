@@ -19,7 +19,7 @@ use crate::syntax::MAX_NESTING;
 /// An expression, its reach and its raw end.
 type Parsed = (Expr, usize, usize);
 
-impl Parser<'_> {
+impl Parser<'_, '_> {
     /// A whole expression (of `set` or `if`) and its raw end.
     pub(super) fn top_expr(&mut self, i: usize) -> Option<(Expr, usize)> {
         let (expr, reach, end) = self.expr(i)?;
@@ -222,12 +222,13 @@ impl Parser<'_> {
     /// `call_args = { "(" ~ (arg ~ ("," ~ arg)*)? ~ ")" }` with `arg = { (ident ~ ":")? ~ expr }`:
     /// the arguments, the call's reach and the position after the `)`.
     fn call_args(&mut self, open: usize) -> Option<(Vec<Arg>, usize, usize)> {
-        let mut args = Vec::new();
         let mut reach = 1;
         let mut at = self.skip(open + 1);
         if self.at(at) == b')' {
-            return Some((args, reach, at + 1));
+            return Some((Vec::new(), reach, at + 1));
         }
+        // A call in an argument pushes its own above this call's.
+        let base = self.scratch.args.len();
         loop {
             let mut name = None;
             let mut value_at = at;
@@ -241,11 +242,11 @@ impl Parser<'_> {
             }
             let (value, value_reach, end) = self.expr(value_at)?;
             reach = reach.max(1 + value_reach);
-            args.push(Arg { name, value });
+            self.scratch.args.push(Arg { name, value });
             let next = self.skip(end);
             match self.at(next) {
                 b',' => at = self.skip(next + 1),
-                b')' => return Some((args, reach, next + 1)),
+                b')' => return Some((self.scratch.args.drain(base..).collect(), reach, next + 1)),
                 _ => return None,
             }
         }

@@ -41,7 +41,18 @@ use crate::span::{FileId, Span};
 
 /// Parse the chunk `text`, found at byte `base` of `file`, if it is one plainly
 /// valid item; `None` means "let pest decide".
+#[cfg(test)]
 pub(crate) fn parse_item(file: FileId, text: &str, base: usize) -> Option<Item> {
+    parse_item_with(file, text, base, &mut Scratch::default())
+}
+
+/// `parse_item` with buffers reused from chunk to chunk (a parse thread keeps
+/// one `Scratch` for all its chunks).
+pub(crate) fn parse_item_with(file: FileId, text: &str, base: usize, scratch: &mut Scratch) -> Option<Item> {
+    // What a chunk that gave up left behind.
+    scratch.stmts.clear();
+    scratch.options.clear();
+    scratch.args.clear();
     Parser {
         text,
         src: text.as_bytes(),
@@ -49,11 +60,28 @@ pub(crate) fn parse_item(file: FileId, text: &str, base: usize) -> Option<Item> 
         base,
         if_depth: 0,
         nesting: 0,
+        scratch,
     }
     .item()
 }
 
-struct Parser<'s> {
+/// Buffers the parser builds lists in before copying each into a `Vec` of
+/// exactly its length. Blocks, menus and argument lists grown by `push` kept
+/// up to three quarters of their capacity unused (a one-argument call held
+/// room for four, a 3-statement block for 4 statements of 128 bytes): about
+/// a sixth of a large AST (docs/performance.md). A `None` anywhere gives up
+/// the whole item, so what a failed chunk leaves here is simply cleared
+/// before the next one.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// The statements of every block open around the parser, innermost last.
+    stmts: Vec<Stmt>,
+    options: Vec<MenuOption>,
+    /// The arguments of every call open around the parser, innermost last.
+    args: Vec<Arg>,
+}
+
+struct Parser<'s, 'b> {
     text: &'s str,
     src: &'s [u8],
     file: FileId,
@@ -64,6 +92,7 @@ struct Parser<'s> {
     /// Parentheses, `not`s and calls open around the current expression: the
     /// recursion depth of the expression functions.
     nesting: usize,
+    scratch: &'b mut Scratch,
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -93,7 +122,7 @@ fn flag(slot: &mut bool) -> Option<()> {
     Some(())
 }
 
-impl<'s> Parser<'s> {
+impl<'s> Parser<'s, '_> {
     // ── tokens ──────────────────────────────────────────────────────────────
 
     /// The byte at `i`, or 0 past the end. A NUL inside the text also reads
@@ -509,10 +538,14 @@ impl<'s> Parser<'s> {
             input_timeout: None,
             options: Vec::new(),
         };
+        // Menus hold no blocks, so their lines go to the bottom of the scratch.
+        let (stmts, options) = (self.scratch.stmts.len(), self.scratch.options.len());
         loop {
             let at = match self.next_line(line) {
                 Ok(at) => at,
                 Err(end) => {
+                    menu.prompt = self.scratch.stmts.drain(stmts..).collect();
+                    menu.options = self.scratch.options.drain(options..).collect();
                     let state = State {
                         name,
                         body: StateBody::Menu(menu),
@@ -524,7 +557,7 @@ impl<'s> Parser<'s> {
             };
             let end = if self.at(at) == b'"' {
                 let (key, end) = self.string(at)?;
-                self.menu_option(at, MenuKey::Digit(key), end, &mut menu)?
+                self.menu_option(at, MenuKey::Digit(key), end)?
             } else {
                 let (word, kw_end) = self.word(at);
                 let after = self.skip(kw_end);
@@ -532,7 +565,7 @@ impl<'s> Parser<'s> {
                     b"say" | b"play" | b"pause" => {
                         let (kind, end) = self.prompt_stmt(word, after)?;
                         let span = self.span(at, end);
-                        menu.prompt.push(Stmt { kind, span });
+                        self.scratch.stmts.push(Stmt { kind, span });
                         end
                     }
                     b"retries" => {
@@ -545,11 +578,9 @@ impl<'s> Parser<'s> {
                         once(&mut menu.input_timeout, v)?;
                         end
                     }
-                    b"timeout" => self.menu_option(at, MenuKey::Timeout(self.exact(at, kw_end)), kw_end, &mut menu)?,
-                    b"invalid" => self.menu_option(at, MenuKey::Invalid(self.exact(at, kw_end)), kw_end, &mut menu)?,
-                    b"exhausted" => {
-                        self.menu_option(at, MenuKey::Exhausted(self.exact(at, kw_end)), kw_end, &mut menu)?
-                    }
+                    b"timeout" => self.menu_option(at, MenuKey::Timeout(self.exact(at, kw_end)), kw_end)?,
+                    b"invalid" => self.menu_option(at, MenuKey::Invalid(self.exact(at, kw_end)), kw_end)?,
+                    b"exhausted" => self.menu_option(at, MenuKey::Exhausted(self.exact(at, kw_end)), kw_end)?,
                     _ => return None,
                 }
             };
@@ -558,7 +589,7 @@ impl<'s> Parser<'s> {
     }
 
     /// `menu_option = { option_key ~ "->" ~ option_target }`, the key read.
-    fn menu_option(&self, start: usize, key: MenuKey, key_end: usize, menu: &mut Menu) -> Option<usize> {
+    fn menu_option(&mut self, start: usize, key: MenuKey, key_end: usize) -> Option<usize> {
         let i = self.lit(self.skip(key_end), b"->")?;
         let i = self.skip(i);
         let (word, end) = self.word(i);
@@ -567,7 +598,7 @@ impl<'s> Parser<'s> {
         } else {
             Target::State(self.ident(i)?.0)
         };
-        menu.options.push(MenuOption {
+        self.scratch.options.push(MenuOption {
             key,
             target,
             span: self.exact(start, end),
@@ -579,14 +610,18 @@ impl<'s> Parser<'s> {
     /// the statements, the span of the `}` and the position after it.
     fn block(&mut self, i: usize) -> Option<(Vec<Stmt>, Span, usize)> {
         let mut line = self.open(i)?;
-        let mut stmts = Vec::new();
+        // This block's statements go above those of the blocks around it.
+        let base = self.scratch.stmts.len();
         loop {
             match self.next_line(line) {
                 Ok(at) => {
-                    let end = self.stmt(at, &mut stmts)?;
+                    let end = self.stmt(at, base)?;
                     line = self.end_line(end)?;
                 }
-                Err(end) => return Some((stmts, self.exact(end - 1, end), end)),
+                Err(end) => {
+                    let stmts = self.scratch.stmts.drain(base..).collect();
+                    return Some((stmts, self.exact(end - 1, end), end));
+                }
             }
         }
     }

@@ -12,7 +12,7 @@ use crate::ast::*;
 use crate::syntax::MAX_NESTING;
 use std::sync::Arc;
 
-impl<'s> Parser<'s> {
+impl<'s> Parser<'s, '_> {
     /// Read options after `from` (their rule's `opt*`, with the skip before
     /// it): `one` gets an option's keyword and the position just after it, and
     /// returns where the option ends. The raw end of the statement is
@@ -34,9 +34,10 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// One statement of a block starting at `at`, pushed onto `stmts` (an `on`
-    /// line is attached to the statement above it instead). Returns the raw end.
-    pub(super) fn stmt(&mut self, at: usize, stmts: &mut Vec<Stmt>) -> Option<usize> {
+    /// One statement of a block starting at `at`, pushed onto the scratch
+    /// stack, where the block's statements start at `base` (an `on` line is
+    /// attached to the statement above it instead). Returns the raw end.
+    pub(super) fn stmt(&mut self, at: usize, base: usize) -> Option<usize> {
         let (word, kw_end) = self.word(at);
         let after = self.skip(kw_end);
         let (kind, end) = match word {
@@ -46,7 +47,7 @@ impl<'s> Parser<'s> {
             b"start_recording" => (StmtKind::StartRecording, kw_end),
             b"stop_recording" => (StmtKind::StopRecording, kw_end),
             b"dial" => self.dial(after)?,
-            b"on" => return self.on(at, after, stmts),
+            b"on" => return self.on(at, after, base),
             b"enqueue" => {
                 let (queue, end) = self.ident(after)?;
                 let i = self.skip(end);
@@ -119,7 +120,7 @@ impl<'s> Parser<'s> {
                     b"busy" => RejectReason::Busy,
                     b"rejected" => RejectReason::Rejected,
                     // No reason: the pair keeps the skip after `reject`.
-                    _ => return self.push(stmts, at, StmtKind::Reject(None), after),
+                    _ => return self.push(at, StmtKind::Reject(None), after),
                 };
                 let reason = Spanned {
                     value,
@@ -150,14 +151,12 @@ impl<'s> Parser<'s> {
             }
             _ => return None,
         };
-        self.push(stmts, at, kind, end)
+        self.push(at, kind, end)
     }
 
-    fn push(&self, stmts: &mut Vec<Stmt>, start: usize, kind: StmtKind, end: usize) -> Option<usize> {
-        stmts.push(Stmt {
-            kind,
-            span: self.span(start, end),
-        });
+    fn push(&mut self, start: usize, kind: StmtKind, end: usize) -> Option<usize> {
+        let span = self.span(start, end);
+        self.scratch.stmts.push(Stmt { kind, span });
         Some(end)
     }
 
@@ -377,7 +376,7 @@ impl<'s> Parser<'s> {
 
     /// `on <outcome> -> <state>`, attached to the dial, collect or record just
     /// above it; anything `attach_outcome` would report gives up.
-    fn on(&mut self, at: usize, after: usize, stmts: &mut [Stmt]) -> Option<usize> {
+    fn on(&mut self, at: usize, after: usize, base: usize) -> Option<usize> {
         let (word, end) = self.word(after);
         let outcome = match word {
             b"answered" => Outcome::Answered,
@@ -398,7 +397,14 @@ impl<'s> Parser<'s> {
             target,
             span: self.exact(at, end),
         };
-        let host = match stmts.last_mut().map(|s| &mut s.kind) {
+        // Only a statement of this block: `base` is where it starts.
+        let host = match self
+            .scratch
+            .stmts
+            .get_mut(base..)
+            .and_then(|b| b.last_mut())
+            .map(|s| &mut s.kind)
+        {
             Some(StmtKind::Dial(d)) if outcome != Outcome::Timeout => &mut Arc::make_mut(d).outcomes,
             Some(StmtKind::Collect(c)) if outcome == Outcome::Timeout => &mut Arc::make_mut(c).outcomes,
             Some(StmtKind::Record(r)) if outcome == Outcome::Timeout => &mut Arc::make_mut(r).outcomes,
