@@ -45,6 +45,37 @@ pub fn parse(file: FileId, text: &str) -> (Ast, Vec<Diagnostic>) {
 /// tests and benchmarks.
 #[doc(hidden)]
 pub fn parse_with(file: FileId, text: &str, fast: bool) -> (Ast, Vec<Diagnostic>) {
+    // pest's NEWLINE ends a line at a lone `\r` (old Mac line ends), but the
+    // splitter cuts at `\n` only, so the two would read such a file
+    // differently (a comment could hide the text after its `\r` from the
+    // checks). A lone `\r` becomes `\n`: one byte for one, so every span
+    // still points into the original text.
+    if has_lone_cr(text) {
+        let normalized = lone_cr_as_lf(text);
+        return parse_normalized(file, &normalized, fast);
+    }
+    parse_normalized(file, text, fast)
+}
+
+fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
+fn lone_cr_as_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn parse_normalized(file: FileId, text: &str, fast: bool) -> (Ast, Vec<Diagnostic>) {
     let parts = if text.len() < PARALLEL_MIN_BYTES {
         Vec::new()
     } else {

@@ -196,3 +196,18 @@ fn large_files_parse_in_parallel_to_the_same_result_in_order() {
         "diagnostics in source order: {lines:?}"
     );
 }
+
+/// A lone `\r` ends a line for the splitter as it does for pest: text after
+/// a comment's `\r` is parsed (here: a syntax error), and a `}` after one
+/// closes its block. Spans stay in the original text.
+#[test]
+fn a_lone_cr_ends_a_line_everywhere() {
+    let (_, diags) = parse(FileId(0), "# c\rjunk\nstep a {\n  hangup\n}\n");
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0001"], "{diags:?}");
+    let span = diags[0].primary_span().expect("span");
+    assert_eq!(span.start, 4, "the span points at `junk` in the original text");
+    let (ast, diags) = parse(FileId(0), "step a {\r  hangup # x\r}\r");
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(ast.items.len(), 1);
+}
