@@ -2,6 +2,7 @@
 
 use super::codes::SYNTAX_ERROR;
 use super::grammar::{FlowParser, Rule};
+use super::keywords::{MENU_LINES, STATEMENTS};
 use super::lower::LineContext;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
@@ -9,41 +10,8 @@ use crate::suggest::did_you_mean;
 use pest::Parser;
 use pest::error::{ErrorVariant, InputLocation};
 
-pub const STATEMENTS: &[&str] = &[
-    "say",
-    "play",
-    "pause",
-    "collect",
-    "record",
-    "start_recording",
-    "stop_recording",
-    "dial",
-    "on",
-    "enqueue",
-    "dequeue",
-    "park",
-    "conference",
-    "stream",
-    "redirect",
-    "reject",
-    "hangup",
-    "goto",
-    "if",
-    "set",
-];
-const MENU_LINES: &[&str] = &[
-    "say",
-    "play",
-    "pause",
-    "retries",
-    "input_timeout",
-    "timeout",
-    "invalid",
-    "exhausted",
-];
 const FLOW_SETTINGS: &[&str] = &["start", "voice", "language", "input_timeout", "timezone", "retries"];
 const QUEUE_SETTINGS: &[&str] = &["hold_music"];
-pub const ITEMS: &[&str] = &["import", "flow", "queue", "step", "menu"];
 
 /// The diagnostic for a line the grammar caught with `bad_line`.
 pub fn bad_line_diagnostic(text: &str, span: Span, ctx: LineContext) -> Diagnostic {

@@ -132,6 +132,46 @@ pub fn is_reserved(word: &str) -> bool {
     }
 }
 
+/// Words that start a top-level item. Shared by the syntax errors ("expected
+/// one of …") and the language server's completion, so both offer the same.
+pub const ITEMS: &[&str] = &["import", "flow", "queue", "step", "menu"];
+
+/// Words that start a statement of a step (and of `if`/`else` blocks).
+pub const STATEMENTS: &[&str] = &[
+    "say",
+    "play",
+    "pause",
+    "collect",
+    "record",
+    "start_recording",
+    "stop_recording",
+    "dial",
+    "on",
+    "enqueue",
+    "dequeue",
+    "park",
+    "conference",
+    "stream",
+    "redirect",
+    "reject",
+    "hangup",
+    "goto",
+    "if",
+    "set",
+];
+
+/// Words that start a line of a menu besides its `"KEY" -> …` options.
+pub const MENU_LINES: &[&str] = &[
+    "say",
+    "play",
+    "pause",
+    "retries",
+    "input_timeout",
+    "timeout",
+    "invalid",
+    "exhausted",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

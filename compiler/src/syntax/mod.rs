@@ -10,8 +10,8 @@ mod lower;
 pub mod split;
 pub mod strings;
 
-pub use errors::{ITEMS, STATEMENTS};
 pub use grammar::{FlowParser, Rule};
+pub use keywords::{ITEMS, STATEMENTS};
 
 use crate::ast::{Ast, Item};
 use crate::diagnostic::Diagnostic;

@@ -4,46 +4,9 @@
 //! The words come from the grammar (grammar/flow.pest); a test checks that
 //! each is a reserved word, so a renamed keyword cannot linger here.
 
+/// The words that start items, statements and menu lines: the parser's own lists.
+pub use callflow_compiler::syntax::keywords::{ITEMS, MENU_LINES, STATEMENTS};
 use callflow_compiler::targets::{Feature, TargetKind, eightbyeight};
-
-/// Top-level items.
-pub const ITEMS: &[&str] = &["import", "flow", "queue", "step", "menu"];
-
-/// Statements of a step (and of `if`/`else` blocks).
-pub const STATEMENTS: &[&str] = &[
-    "say",
-    "play",
-    "pause",
-    "collect",
-    "record",
-    "start_recording",
-    "stop_recording",
-    "dial",
-    "on",
-    "enqueue",
-    "dequeue",
-    "park",
-    "conference",
-    "stream",
-    "redirect",
-    "reject",
-    "hangup",
-    "goto",
-    "if",
-    "set",
-];
-
-/// Lines of a menu besides its `"KEY" -> …` options.
-pub const MENU_LINES: &[&str] = &[
-    "say",
-    "play",
-    "pause",
-    "retries",
-    "input_timeout",
-    "timeout",
-    "invalid",
-    "exhausted",
-];
 
 pub const FLOW_SETTINGS: &[&str] = &["start", "voice", "language", "input_timeout", "timezone", "retries"];
 
