@@ -7,7 +7,7 @@
 use super::load;
 use callflow_compiler::span::FileId;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Every `*.flow` file below `dir`, by display name, sorted. Hidden
 /// directories, `target/` and symlinked directories (which may loop) are
@@ -20,6 +20,39 @@ pub fn flow_files(dir: &Path) -> Vec<String> {
 /// directories as `flow_files`.
 pub fn test_files(dir: &Path) -> Vec<String> {
     files_named(dir, ".test.toml")
+}
+
+/// The files named on the command line, by display name, each once: a
+/// directory stands for what `find` finds below it, no arguments for what it
+/// finds below the current directory. `what` names them in the error when a
+/// directory holds none (`.flow files`). Missing files are kept: they are
+/// reported when they are read.
+pub fn expand(args: &[PathBuf], what: &str, find: fn(&Path) -> Vec<String>) -> Result<Vec<String>, String> {
+    if args.is_empty() {
+        let found = find(Path::new("."));
+        if found.is_empty() {
+            return Err(format!("no {what} found below the current directory"));
+        }
+        return Ok(found);
+    }
+    let mut files: Vec<String> = Vec::new();
+    for arg in args {
+        let found = if arg.is_dir() {
+            let found = find(arg);
+            if found.is_empty() {
+                return Err(format!("no {what} found in `{}`", arg.display()));
+            }
+            found
+        } else {
+            vec![load::name_of(arg)]
+        };
+        for file in found {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    Ok(files)
 }
 
 fn files_named(dir: &Path, suffix: &str) -> Vec<String> {

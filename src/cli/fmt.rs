@@ -3,7 +3,7 @@
 
 use super::{Exit, discover, load, output};
 use callflow_compiler::format::format;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Format .flow files in the house style
@@ -31,7 +31,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let files = match files(&args.files) {
+    let files = match discover::expand(&args.files, ".flow files", discover::flow_files) {
         Ok(files) => files,
         Err(message) => {
             output::error(&message);
@@ -109,34 +109,4 @@ fn diff(name: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
-}
-
-/// The files to format, by display name, each once.
-fn files(args: &[PathBuf]) -> Result<Vec<String>, String> {
-    if args.is_empty() {
-        let found = discover::flow_files(Path::new("."));
-        if found.is_empty() {
-            return Err("no .flow files found below the current directory".to_string());
-        }
-        return Ok(found);
-    }
-    let mut files: Vec<String> = Vec::new();
-    for arg in args {
-        let found = if arg.is_dir() {
-            let found = discover::flow_files(arg);
-            if found.is_empty() {
-                return Err(format!("no .flow files found in `{}`", arg.display()));
-            }
-            found
-        } else {
-            // Missing files are reported when they are read.
-            vec![load::name_of(arg)]
-        };
-        for file in found {
-            if !files.contains(&file) {
-                files.push(file);
-            }
-        }
-    }
-    Ok(files)
 }

@@ -41,7 +41,7 @@ struct Tally {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let files = match test_files(&args.files) {
+    let files = match discover::expand(&args.files, "*.test.toml files", discover::test_files) {
         Ok(files) => files,
         Err(message) => {
             output::error(&message);
@@ -165,36 +165,6 @@ fn coverage_report(flow: &str, coverage: &Coverage) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// The scenario files to run, each once.
-fn test_files(args: &[PathBuf]) -> Result<Vec<String>, String> {
-    if args.is_empty() {
-        let found = discover::test_files(Path::new("."));
-        if found.is_empty() {
-            return Err("no *.test.toml files found below the current directory".to_string());
-        }
-        return Ok(found);
-    }
-    let mut files: Vec<String> = Vec::new();
-    for arg in args {
-        let found = if arg.is_dir() {
-            let found = discover::test_files(arg);
-            if found.is_empty() {
-                return Err(format!("no *.test.toml files found in `{}`", arg.display()));
-            }
-            found
-        } else {
-            // Missing files are reported when they are read.
-            vec![load::name_of(arg)]
-        };
-        for file in found {
-            if !files.contains(&file) {
-                files.push(file);
-            }
-        }
-    }
-    Ok(files)
 }
 
 #[cfg(test)]
