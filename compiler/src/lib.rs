@@ -19,6 +19,8 @@ pub mod span;
 pub mod suggest;
 pub mod syntax;
 pub mod targets;
+#[cfg(test)]
+mod test_mutate;
 
 pub use diagnostic::{Code, Diagnostic, Label, Severity};
 pub use span::{FileId, SourceFile, SourceMap, Span};

@@ -14,7 +14,7 @@
 use super::corpus::{examples, untidy};
 use crate::format::lex::{self, Kind};
 use crate::format::{FormatError, format};
-use crate::syntax::keywords;
+use crate::test_mutate::{apply, edit};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use std::path::Path;
@@ -151,72 +151,11 @@ const TOKENS: &[&str] = &[
     "  ",
 ];
 
-#[derive(Clone, Debug)]
-enum Edit {
-    Insert(usize, &'static str),
-    InsertWord(usize, usize),
-    Delete(usize, usize),
-    DuplicateLine(usize),
-    DeleteLine(usize),
-    SwapLines(usize, usize),
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
-    prop_oneof![
-        4 => (any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(at, t)| Edit::Insert(at, t)),
-        2 => (any::<usize>(), any::<usize>()).prop_map(|(at, w)| Edit::InsertWord(at, w)),
-        2 => (any::<usize>(), 1..8usize).prop_map(|(at, n)| Edit::Delete(at, n)),
-        1 => any::<usize>().prop_map(Edit::DuplicateLine),
-        1 => any::<usize>().prop_map(Edit::DeleteLine),
-        1 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::SwapLines(a, b)),
-    ]
-}
-
-/// The char boundary at or before `i % (len + 1)`.
-fn boundary(text: &str, i: usize) -> usize {
-    let mut at = i % (text.len() + 1);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn apply(text: &mut String, edit: &Edit) {
-    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
-    let n = lines.len();
-    match *edit {
-        Edit::Insert(at, t) => text.insert_str(boundary(text, at), t),
-        Edit::InsertWord(at, w) => {
-            let word = keywords::RESERVED[w % keywords::RESERVED.len()];
-            text.insert_str(boundary(text, at), word);
-        }
-        Edit::Delete(at, len) => {
-            let start = boundary(text, at);
-            let end = boundary(text, (start + len).min(text.len()));
-            text.replace_range(start..end, "");
-        }
-        _ if n == 0 => {}
-        Edit::DuplicateLine(i) => {
-            let copy = lines[i % n].clone();
-            lines.insert(i % n, copy);
-            *text = lines.concat();
-        }
-        Edit::DeleteLine(i) => {
-            lines.remove(i % n);
-            *text = lines.concat();
-        }
-        Edit::SwapLines(a, b) => {
-            lines.swap(a % n, b % n);
-            *text = lines.concat();
-        }
-    }
-}
-
 #[test]
 fn a_mutated_file_is_refused_or_formatted_idempotently() {
     let sources = sources();
     let tally = std::cell::Cell::new((0usize, 0usize));
-    let strategy = (any::<prop::sample::Index>(), prop::collection::vec(edit(), 1..5));
+    let strategy = (any::<prop::sample::Index>(), prop::collection::vec(edit(TOKENS), 1..5));
     let result = runner(0x0f0f_5eed_0000_0002, 1500).run(&strategy, |(which, edits)| {
         let (name, original) = which.get(&sources);
         let mut text = original.clone();

@@ -11,7 +11,8 @@
 
 use super::parse_item;
 use crate::span::FileId;
-use crate::syntax::{keywords, parse_chunk, parse_with, split, too_deep};
+use crate::syntax::{parse_chunk, parse_with, split, too_deep};
+use crate::test_mutate::{apply, edit};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use std::fmt::Write as _;
@@ -686,95 +687,6 @@ const TOKENS: &[&str] = &[
     "\"1\" -> s",
 ];
 
-#[derive(Clone, Debug)]
-enum Edit {
-    Insert(usize, &'static str),
-    InsertWord(usize, usize),
-    Delete(usize, usize),
-    DuplicateLine(usize),
-    DeleteLine(usize),
-    SwapLines(usize, usize),
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
-    prop_oneof![
-        4 => (any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(at, t)| Edit::Insert(at, t)),
-        2 => (any::<usize>(), any::<usize>()).prop_map(|(at, w)| Edit::InsertWord(at, w)),
-        2 => (any::<usize>(), 1..8usize).prop_map(|(at, n)| Edit::Delete(at, n)),
-        1 => any::<usize>().prop_map(Edit::DuplicateLine),
-        1 => any::<usize>().prop_map(Edit::DeleteLine),
-        1 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::SwapLines(a, b)),
-    ]
-}
-
-/// The char boundary at or before `i % (len + 1)`.
-fn boundary(text: &str, i: usize) -> usize {
-    let mut at = i % (text.len() + 1);
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn apply(text: &mut String, edit: &Edit) {
-    let lines: Vec<(usize, usize)> = {
-        let mut start = 0;
-        text.split_inclusive('\n')
-            .map(|l| {
-                let r = (start, start + l.len());
-                start = r.1;
-                r
-            })
-            .collect()
-    };
-    let line = |i: usize| lines.get(i % lines.len().max(1)).copied();
-    match *edit {
-        Edit::Insert(at, t) => {
-            let at = boundary(text, at);
-            text.insert_str(at, t);
-        }
-        Edit::InsertWord(at, w) => {
-            let at = boundary(text, at);
-            let word = keywords::RESERVED[w % keywords::RESERVED.len()];
-            text.insert_str(at, word);
-        }
-        Edit::Delete(at, n) => {
-            let start = boundary(text, at);
-            let end = boundary(text, (start + n).min(text.len()));
-            if start < end {
-                text.replace_range(start..end, "");
-            }
-        }
-        Edit::DuplicateLine(i) => {
-            if let Some((s, e)) = line(i) {
-                let copy = text[s..e].to_string();
-                text.insert_str(e, &copy);
-            }
-        }
-        Edit::DeleteLine(i) => {
-            if let Some((s, e)) = line(i) {
-                text.replace_range(s..e, "");
-            }
-        }
-        Edit::SwapLines(a, b) => {
-            if let (Some(a), Some(b)) = (line(a), line(b)) {
-                let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
-                if first.1 <= second.0 {
-                    let out = format!(
-                        "{}{}{}{}{}",
-                        &text[..first.0],
-                        &text[second.0..second.1],
-                        &text[first.1..second.0],
-                        &text[first.0..first.1],
-                        &text[second.1..]
-                    );
-                    *text = out;
-                }
-            }
-        }
-    }
-}
-
 #[test]
 fn mutated_examples_agree() {
     let mut sources = examples();
@@ -789,7 +701,7 @@ fn mutated_examples_agree() {
     config.failure_persistence = None;
     let mut runner = TestRunner::new(config);
     let tally = std::cell::RefCell::new((Tally::default(), Tally::default()));
-    let strategy = (any::<prop::sample::Index>(), prop::collection::vec(edit(), 1..5));
+    let strategy = (any::<prop::sample::Index>(), prop::collection::vec(edit(TOKENS), 1..5));
     let result = runner.run(&strategy, |(which, edits)| {
         let (path, original) = which.get(&sources);
         let mut text = original.clone();
