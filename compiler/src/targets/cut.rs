@@ -24,7 +24,7 @@ use crate::defaults::{DEFAULT_INPUT_TIMEOUT_MS, DEFAULT_RETRIES};
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Action, Edge, Ir, NodeId};
 use crate::span::{FileId, SourceMap, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 /// Documents one entry may fan out into through its `if`s before the
 /// bundle is refused (each independent `if` doubles them).
@@ -51,7 +51,7 @@ pub fn bundle(asts: &[(FileId, Ast)], ir: &Ir, sources: &SourceMap) -> (Bundle, 
         }
     }
     let mut cut = Vec::new();
-    while let Some((flow, node)) = cutter.queue.pop() {
+    while let Some((flow, node)) = cutter.queue.pop_front() {
         let documents = cutter.cut_entry(flow, node);
         cut.push(((flow, node), documents));
     }
@@ -79,7 +79,7 @@ struct Cutter<'a> {
     first: std::collections::HashSet<(usize, NodeId)>,
     /// Entries reached from an outcome of some document.
     later: std::collections::HashSet<(usize, NodeId)>,
-    queue: Vec<(usize, NodeId)>,
+    queue: VecDeque<(usize, NodeId)>,
     /// Sub-entry counters per state name (`voicemail.2`, `voicemail.3` …).
     per_state: HashMap<String, usize>,
     bundle: Bundle,
@@ -115,7 +115,7 @@ impl<'a> Cutter<'a> {
             ids: HashMap::new(),
             first: Default::default(),
             later: Default::default(),
-            queue: Vec::new(),
+            queue: VecDeque::new(),
             per_state: HashMap::new(),
             bundle: Bundle::default(),
             diags: Vec::new(),
@@ -144,7 +144,7 @@ impl<'a> Cutter<'a> {
             _ => base,
         };
         self.ids.insert((flow, node), id.clone());
-        self.queue.insert(0, (flow, node));
+        self.queue.push_back((flow, node));
         id
     }
 
