@@ -3,46 +3,18 @@
 //! discovery, files with syntax errors, I/O errors and line endings.
 
 use callflow_compiler::format::format;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{TempDir, root};
+use std::path::Path;
+use std::process::{Command, Output};
 
 fn messy() -> String {
     std::fs::read_to_string(root().join("tests/fmt/messy.flow")).expect("tests/fmt/messy.flow")
 }
 
-/// A scratch directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!("callflow-fmt-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
-        TempDir(path)
-    }
-
-    fn write(&self, name: &str, text: &str) -> &TempDir {
-        let path = self.0.join(name);
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        self
-    }
-
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.0.join(name)).unwrap_or_else(|e| panic!("cannot read {name}: {e}"))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+fn read(dir: &TempDir, name: &str) -> String {
+    std::fs::read_to_string(dir.0.join(name)).unwrap_or_else(|e| panic!("cannot read {name}: {e}"))
 }
 
 fn fmt(dir: &Path, args: &[&str]) -> Output {
@@ -95,7 +67,8 @@ fn the_messy_flow_before_and_after() {
 fn fmt_rewrites_the_files_that_change_names_them_and_leaves_the_others_alone() {
     let dir = TempDir::new("rewrite");
     let support = std::fs::read_to_string(root().join("examples/support.flow")).expect("support.flow");
-    dir.write("messy.flow", &messy()).write("support.flow", &support);
+    dir.write("messy.flow", &messy());
+    dir.write("support.flow", &support);
     let untouched = std::fs::metadata(dir.0.join("support.flow"))
         .and_then(|m| m.modified())
         .ok();
@@ -105,8 +78,8 @@ fn fmt_rewrites_the_files_that_change_names_them_and_leaves_the_others_alone() {
     assert_eq!(stdout(&out), "reformatted messy.flow\n");
     assert_eq!(stderr(&out), "");
     // The binary writes exactly what the library gives.
-    assert_eq!(dir.read("messy.flow"), format(&messy()).expect("messy.flow formats"));
-    assert_eq!(dir.read("support.flow"), support);
+    assert_eq!(read(&dir, "messy.flow"), format(&messy()).expect("messy.flow formats"));
+    assert_eq!(read(&dir, "support.flow"), support);
     let after = std::fs::metadata(dir.0.join("support.flow"))
         .and_then(|m| m.modified())
         .ok();
@@ -132,7 +105,7 @@ fn check_prints_a_unified_diff_with_line_numbers_writes_nothing_and_exits_1() {
         "--- a/a.flow\n+++ b/a.flow\n@@ -6,7 +6,7 @@\n   say \"one\"\n   say \"two\"\n   say \"three\"\n-  say  \"four\"\n+  say \"four\"\n   say \"five\"\n   say \"six\"\n   say \"seven\"\n"
     );
     assert_eq!(stderr(&out), "1 file would be reformatted (run `callflow fmt`)\n");
-    assert_eq!(dir.read("a.flow"), text, "--check wrote the file");
+    assert_eq!(read(&dir, "a.flow"), text, "--check wrote the file");
 }
 
 #[test]
@@ -169,10 +142,10 @@ fn without_files_every_flow_below_the_current_directory_is_formatted() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(stdout(&out), "reformatted a.flow\n");
     for name in ["a.flow", "sub/b.flow", "sub/deeper/c.flow"] {
-        assert_eq!(dir.read(name), "step a {\n  hangup\n}\n", "{name}");
+        assert_eq!(read(&dir, name), "step a {\n  hangup\n}\n", "{name}");
     }
     for name in [".hidden/d.flow", "target/e.flow", "notes.txt"] {
-        assert_eq!(dir.read(name), untidy, "{name} should not be found");
+        assert_eq!(read(&dir, name), untidy, "{name} should not be found");
     }
 }
 
@@ -180,7 +153,8 @@ fn without_files_every_flow_below_the_current_directory_is_formatted() {
 fn a_file_with_syntax_errors_is_refused_and_left_byte_for_byte() {
     let dir = TempDir::new("syntax");
     let broken = "step a {\n  say   \"x\" louder\n  hangup\n";
-    dir.write("broken.flow", broken).write("messy.flow", &messy());
+    dir.write("broken.flow", broken);
+    dir.write("messy.flow", &messy());
     for args in [&["--check"][..], &[][..]] {
         let out = fmt(&dir.0, args);
         assert_eq!(code(&out), 1, "{args:?}");
@@ -189,10 +163,10 @@ fn a_file_with_syntax_errors_is_refused_and_left_byte_for_byte() {
             "{}",
             stderr(&out)
         );
-        assert_eq!(dir.read("broken.flow"), broken);
+        assert_eq!(read(&dir, "broken.flow"), broken);
     }
     // The other file was still formatted.
-    assert_eq!(dir.read("messy.flow"), format(&messy()).expect("messy.flow formats"));
+    assert_eq!(read(&dir, "messy.flow"), format(&messy()).expect("messy.flow formats"));
 }
 
 #[test]
@@ -228,7 +202,7 @@ fn crlf_line_endings_become_lf_and_check_says_so() {
     assert!(stderr(&out).contains("note: `win.flow` has CR line endings; `callflow fmt` writes LF"));
     let out = fmt(&dir.0, &["win.flow"]);
     assert_eq!(code(&out), 0);
-    assert_eq!(dir.read("win.flow"), "step a {\n  hangup\n}\n");
+    assert_eq!(read(&dir, "win.flow"), "step a {\n  hangup\n}\n");
 }
 
 #[test]
