@@ -26,6 +26,8 @@ pub mod text_rules;
 pub mod tropo;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 use crate::ast::Ast;

@@ -2,39 +2,15 @@
 //! limit and placement check with the code it reports.
 
 use crate::diagnostic::Diagnostic;
-use crate::project;
 use crate::span::Span;
 use crate::targets::model::{Answers, Bundle, Document, End, EndKind, Menu, MenuRoutes, Route, Step, StepKind, Text};
-use crate::targets::{self, Feature, TargetKind, Urls};
+use crate::targets::{Feature, TargetKind, Urls};
 use serde_json::{Value, json};
 
 const HEAD: &str = "flow t {\n  start main\n  language \"en-GB\"\n  input_timeout 6s\n  retries 2\n}\n";
 
 fn compile(body: &str) -> (Bundle, Vec<Diagnostic>) {
-    let src = format!("{HEAD}{body}");
-    let (project, analysis) = project::check_source("t.flow", &src);
-    let errors: Vec<String> = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.code.id, d.message))
-        .collect();
-    assert!(errors.is_empty(), "the flow itself has errors: {errors:?}\n{src}");
-    let (bundle, diags) = targets::compile(&project.asts, &analysis.ir, &project.sources, TargetKind::Sinch);
-    for d in &diags {
-        assert!(
-            d.help.as_deref().is_some_and(|h| !h.is_empty()),
-            "{} has no help",
-            d.message
-        );
-        assert!(d.primary_span().is_some(), "{} has no span", d.message);
-        assert!(
-            d.message.contains("Sinch"),
-            "the message names the target: {}",
-            d.message
-        );
-    }
-    (bundle, diags)
+    crate::targets::test_support::compile_for(TargetKind::Sinch, &format!("{HEAD}{body}"))
 }
 
 fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {

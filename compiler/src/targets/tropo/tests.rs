@@ -1,19 +1,14 @@
 use super::CAPABILITIES;
 use crate::diagnostic::Diagnostic;
-use crate::project::{self, Project};
 use crate::targets::model::Bundle;
-use crate::targets::{self, Feature, TargetKind, Urls};
+use crate::targets::{Feature, TargetKind, Urls};
 use serde_json::{Value, json};
 
 const BASE: &str = "https://ivr.example.com/tropo";
 
 /// Compile a one-file flow for Tropo; the flow itself must be free of errors.
 fn build(src: &str) -> (Bundle, Vec<Diagnostic>) {
-    let project = Project::load("t.flow", src, &mut |_, path| Err(format!("no import {path}")));
-    let analysis = project::analyze(&project);
-    let errors: Vec<_> = analysis.diagnostics.iter().filter(|d| d.is_error()).collect();
-    assert!(errors.is_empty(), "the test flow has errors: {errors:#?}");
-    targets::compile(&project.asts, &analysis.ir, &project.sources, TargetKind::Tropo)
+    crate::targets::test_support::compile_for(TargetKind::Tropo, src)
 }
 
 /// The verbs of document `id` of a flow that builds without diagnostics,
