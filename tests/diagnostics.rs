@@ -77,13 +77,10 @@ fn target_of(name: &str, text: &str) -> Option<TargetKind> {
 fn check(name: &str, text: &str) -> (Project, Vec<Diagnostic>) {
     let project = Project::load(name, text, &mut read_import);
     let analysis = project::analyze(&project);
-    let mut diagnostics = analysis.diagnostics.clone();
-    if let Some(target) = target_of(name, text)
-        && !diagnostics.iter().any(Diagnostic::is_error)
-    {
-        let (_, target_diagnostics) = targets::compile(&project.asts, &analysis.ir, &project.sources, target);
-        diagnostics.extend(target_diagnostics);
-    }
+    let diagnostics = match target_of(name, text) {
+        Some(target) => targets::check_project(&project, &analysis, target).1,
+        None => analysis.diagnostics,
+    };
     (project, diagnostics)
 }
 

@@ -101,15 +101,7 @@ fn build_bundle(args: &Args, kind: TargetKind) -> Exit {
     let format = Format::Human {
         color: output::stderr_color(),
     };
-    let mut diags = analysis.diagnostics.clone();
-    let has_errors = diags.iter().any(|d| d.is_error());
-    let bundle = if has_errors {
-        None
-    } else {
-        let (bundle, target_diags) = targets::compile(&project.asts, &analysis.ir, &project.sources, kind);
-        diags.extend(target_diags);
-        Some(bundle)
-    };
+    let (bundle, diags) = targets::check_project(&project, &analysis, kind);
     if !diags.is_empty() {
         output::stderr(&render::render(&diags, &project.sources, format));
     }

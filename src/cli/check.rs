@@ -2,7 +2,6 @@
 
 use super::load::{self, Report};
 use super::{Exit, discover, output};
-use callflow_compiler::diagnostic;
 use callflow_compiler::render::{self, Format};
 use callflow_compiler::targets::{self, TargetKind};
 use std::path::{Path, PathBuf};
@@ -71,16 +70,10 @@ pub fn run(args: &Args) -> Exit {
     for root in &roots {
         match load::load(root) {
             Ok((project, analysis)) => {
-                let mut diags = analysis.diagnostics;
-                // Target checks need a sound project: the cutter trusts the
-                // flow checks (no dead ends, no input-free loops).
-                if let Some(target) = args.target
-                    && !diags.iter().any(|d| d.is_error())
-                {
-                    let (_, target_diags) = targets::compile(&project.asts, &analysis.ir, &project.sources, target);
-                    diags.extend(target_diags);
-                    diagnostic::sort_and_dedup(&mut diags);
-                }
+                let diags = match args.target {
+                    Some(target) => targets::check_project(&project, &analysis, target).1,
+                    None => analysis.diagnostics,
+                };
                 report.add(&project.sources, diags)
             }
             Err(e) => {

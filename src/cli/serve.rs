@@ -196,12 +196,8 @@ fn checked_program(args: &Args, target: TargetKind) -> Result<bytecode::Program,
         e.report();
         Exit::Usage
     })?;
-    let mut diags = analysis.diagnostics.clone();
-    let program = bytecode::compile(&project, &analysis).ok();
-    if program.is_some() {
-        let (_, target_diags) = targets::compile(&project.asts, &analysis.ir, &project.sources, target);
-        diags.extend(target_diags);
-    }
+    let (bundle, diags) = targets::check_project(&project, &analysis, target);
+    let program = bundle.and_then(|_| bytecode::compile(&project, &analysis).ok());
     if !diags.is_empty() {
         let format = Format::Human {
             color: output::stderr_color(),

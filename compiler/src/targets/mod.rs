@@ -277,6 +277,27 @@ pub fn compile(asts: &[(FileId, Ast)], ir: &Ir, sources: &SourceMap, target: Tar
     (bundle, diags)
 }
 
+/// A checked project's diagnostics with the target's added, in one sorted
+/// list, and the bundle. The target checks run only when the project itself
+/// has no errors: the cutter trusts the flow checks (no dead ends, no loops
+/// that never wait), so `bundle` is `None` then. Every front end (`check
+/// --target`, `build`, `serve --webhook`, the language server) goes through
+/// here, so they report alike.
+pub fn check_project(
+    project: &crate::project::Project,
+    analysis: &crate::project::Analysis,
+    target: TargetKind,
+) -> (Option<Bundle>, Vec<Diagnostic>) {
+    let mut diags = analysis.diagnostics.clone();
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    let (bundle, target_diags) = compile(&project.asts, &analysis.ir, &project.sources, target);
+    diags.extend(target_diags);
+    crate::diagnostic::sort_and_dedup(&mut diags);
+    (Some(bundle), diags)
+}
+
 /// E0501 for every step or end whose feature the target lacks.
 fn check_capabilities(target: TargetKind, bundle: &Bundle, diags: &mut Vec<Diagnostic>) {
     let mut report = |feature: Feature, span: Span| {

@@ -4,10 +4,10 @@
 //! project changes.
 
 use super::index::Index;
+use callflow_compiler::Diagnostic;
 use callflow_compiler::project::{self, Project, ReadResult};
 use callflow_compiler::span::{FileId, SourceFile};
 use callflow_compiler::targets::{self, TargetKind};
-use callflow_compiler::{Diagnostic, diagnostic};
 use tower_lsp_server::ls_types::Uri;
 
 #[derive(Debug)]
@@ -35,16 +35,11 @@ impl Snapshot {
         let project = Project::load(root, text, read);
         let analysis = project::analyze(&project);
         let target = target_line(text).or(default_target);
-        let mut diagnostics = analysis.diagnostics;
-        // As `check --target`: the cutter trusts the flow checks, so target
-        // checks run only on a project without errors.
-        if let Some(target) = target
-            && !diagnostics.iter().any(Diagnostic::is_error)
-        {
-            let (_, target_diags) = targets::compile(&project.asts, &analysis.ir, &project.sources, target);
-            diagnostics.extend(target_diags);
-            diagnostic::sort_and_dedup(&mut diagnostics);
-        }
+        // As `check --target`.
+        let diagnostics = match target {
+            Some(target) => targets::check_project(&project, &analysis, target).1,
+            None => analysis.diagnostics,
+        };
         let index = Index::build(&project.asts);
         let uris = project.sources.iter().map(|(_, f)| uri_of(&f.name)).collect();
         Snapshot {
