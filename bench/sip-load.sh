@@ -6,7 +6,9 @@
 # whole call. SIPp runs on one core (taskset), the runtime on the other.
 # Reports calls completed and failed, the runtime's RTP send-time deviation
 # (scheduled slot vs actual send, measured in the runtime: p50/p99/p99.9/max
-# from its shutdown statistics), its CPU use and RSS per call.
+# from its shutdown statistics), its CPU use and RSS per call, and the time
+# the hypervisor took from the runtime's core (steal), which no scheduling
+# inside the machine can hide.
 #
 #   bench/sip-load.sh [CALLS] [HOLD_SECONDS] [RATE]
 #   bench/sip-load.sh 1000 30 100
@@ -22,10 +24,10 @@ rate=${3:-100}
 port=${SIP_PORT:-5080}
 server_cpu=${SERVER_CPU:-0}
 sipp_cpu=${SIPP_CPU:-1}
-# RT=1 runs the runtime with real-time priority (chrt -f 10, as media
-# servers are often deployed), so other programs on its core cannot delay it.
-prio=()
-if [ "${RT:-0}" = 1 ]; then prio=(chrt -f 10); fi
+# The runtime asks for real-time priority for its media thread (as root it
+# gets it); MEDIA_RT=0 measures without (media_realtime = false).
+media_rt=true
+if [ "${MEDIA_RT:-1}" = 0 ]; then media_rt=false; fi
 
 for tool in sipp espeak-ng taskset; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
@@ -41,9 +43,10 @@ max_calls = $((calls + 100))
 max_call_duration = "10m"
 call_log = "$work/calls.jsonl"
 prompt_cache_dir = "$work/prompts"
+media_realtime = $media_rt
 TOML
 
-taskset -c "$server_cpu" "${prio[@]}" "$bin" serve bench/flows/load.flow --sip "127.0.0.1:$port" \
+taskset -c "$server_cpu" "$bin" serve bench/flows/load.flow --sip "127.0.0.1:$port" \
   --rtp-ports 20000-29999 --config "$work/callflow.toml" 2>"$work/server.err" &
 server=$!
 for _ in $(seq 100); do
@@ -54,6 +57,7 @@ grep -q "listening on" "$work/server.err" || { cat "$work/server.err" >&2; exit 
 
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+steal_ticks() { awk -v cpu="cpu$server_cpu" '$1 == cpu {print $9}' /proc/stat; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
 # Memory freed after the start-up (prompt rendering) goes back first.
 sleep 2
@@ -71,13 +75,13 @@ sipp_pid=$!
 # (the first ends HOLD seconds after it started).
 sleep $((ramp + 2))
 window=$(( hold - ramp - 3 > 2 ? hold - ramp - 3 : 2 ))
-t0=$(cpu_ticks); s0=$(date +%s.%N)
+t0=$(cpu_ticks); s0=$(date +%s.%N); st0=$(steal_ticks)
 peak_rss=$(rss_kb)
 for _ in $(seq "$window"); do
   sleep 1
   rss=$(rss_kb); [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
 done
-t1=$(cpu_ticks); s1=$(date +%s.%N)
+t1=$(cpu_ticks); s1=$(date +%s.%N); st1=$(steal_ticks)
 up=$(grep -c '"event":"start"' "$work/calls.jsonl" || true)
 ended_in_window=$(grep -c '"event":"end"' "$work/calls.jsonl" || true)
 
@@ -92,14 +96,17 @@ ended=$(grep -c '"event":"end"' "$work/calls.jsonl" || true)
 started=$(grep -c '"event":"start"' "$work/calls.jsonl" || true)
 failed_sipp=$(grep -o 'Failed call *| *[0-9]* *| *[0-9]*' "$work/sipp.out" | tail -1 | awk -F'|' '{print $3+0}')
 ok_sipp=$(grep -o 'Successful call *| *[0-9]* *| *[0-9]*' "$work/sipp.out" | tail -1 | awk -F'|' '{print $3+0}')
+steal_pct=$(awk -v a="$st0" -v b="$st1" -v s="$s0" -v e="$s1" -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) / hz / (e - s) * 100}')
 cpu_pct=$(awk -v a="$t0" -v b="$t1" -v s="$s0" -v e="$s1" -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) / hz / (e - s) * 100}')
 
 echo "machine:    $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
-echo "command:    RT=${RT:-0} bench/sip-load.sh $calls $hold $rate (server on cpu $server_cpu, sipp on cpu $sipp_cpu)"
+echo "command:    MEDIA_RT=${MEDIA_RT:-1} bench/sip-load.sh $calls $hold $rate (server on cpu $server_cpu, sipp on cpu $sipp_cpu)"
 echo "load:       $(cut -d' ' -f1-3 /proc/loadavg) (load average at the end; other programs share the cores)"
 echo "sipp:       successful $ok_sipp, failed $failed_sipp (exit $sipp_status)"
 echo "runtime:    started $started, ended $ended, caller hung up $completed; up at once in the window: $up (ended meanwhile: $ended_in_window)"
+echo "media:      $(grep -o 'media clock.*' "$work/server.err" | sed 's/media clock *//')"
 echo "cpu:        ${cpu_pct}% of one core over ${window}s of steady state ($up calls)"
+echo "steal:      ${steal_pct}% of cpu $server_cpu taken by the hypervisor over the same window"
 echo "rss:        base $((base_rss / 1024)) MB, peak $((peak_rss / 1024)) MB, $(( (peak_rss - base_rss) / (up > 0 ? up : 1) )) KB per call"
 echo "pacing:     $stats"
 if [ "$sipp_status" -ne 0 ]; then

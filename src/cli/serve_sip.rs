@@ -9,6 +9,7 @@
 
 use super::{Exit, load, output, program};
 use callflow_runtime::media::prompts::Prompts;
+use callflow_runtime::media::sender::MediaSender;
 use callflow_runtime::sip::config::{Settings, parse_port_range};
 use callflow_runtime::sip::load::{prepare_prompts, records, refusals, speaks};
 use callflow_runtime::sip::server::{self, CallLog};
@@ -151,9 +152,16 @@ pub fn run(args: &SipArgs) -> Exit {
     let listening = socket
         .local_addr()
         .map_or_else(|_| args.sip.to_string(), |a| a.to_string());
+    let (sender, priority) = match MediaSender::start(settings.media_realtime) {
+        Ok(started) => started,
+        Err(e) => {
+            output::error(&format!("cannot start the media clock's thread: {e}"));
+            return Exit::Usage;
+        }
+    };
     let allow: Vec<String> = settings.allow.iter().map(|c| format!("{}/{}", c.net, c.bits)).collect();
     output::stderr(&format!(
-        "callflow: serving {name} over SIP\n  listening on  udp {listening}\n  rtp ports     {}-{}\n  calls         at most {} at once, each at most {}s\n  callers from  {}\n  call log      {}\nPress Ctrl-C to stop.\n",
+        "callflow: serving {name} over SIP\n  listening on  udp {listening}\n  rtp ports     {}-{}\n  media clock   {priority}\n  calls         at most {} at once, each at most {}s\n  callers from  {}\n  call log      {}\nPress Ctrl-C to stop.\n",
         settings.rtp_ports.0,
         settings.rtp_ports.1,
         settings.max_calls,
@@ -165,14 +173,15 @@ pub fn run(args: &SipArgs) -> Exit {
             &settings.call_log
         },
     ));
-    let result = server::serve_until_interrupted(
-        socket,
-        Arc::new(settings),
-        Arc::new(program),
-        args.flow.map(str::to_string),
-        Arc::new(prompts),
+    let host = server::Host {
+        settings: Arc::new(settings),
+        program: Arc::new(program),
+        flow: args.flow.map(str::to_string),
+        prompts: Arc::new(prompts),
         log,
-    );
+        sender,
+    };
+    let result = server::serve_until_interrupted(socket, host);
     match result {
         Ok(()) => {
             output::stderr("callflow: stopped\n");

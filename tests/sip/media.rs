@@ -152,3 +152,39 @@ fn stopping_the_server_hangs_up_calls_and_reports_the_pacing() {
     assert!(stats["rtp_sent"].as_u64().unwrap() > 15);
     assert!(stats["send_deviation_us"]["p99"].as_u64().is_some());
 }
+
+#[test]
+fn the_last_prompt_is_heard_whole_before_the_hangup() {
+    if !peers_available() {
+        return;
+    }
+    // Half a second at 8 kHz: exactly 25 frames of 20 ms, none of them silent.
+    let audio = std::env::temp_dir().join(format!("callflow-sip-goodbye-{}", std::process::id()));
+    std::fs::create_dir_all(&audio).expect("the audio dir");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut wav = hound::WavWriter::create(audio.join("half_second.wav"), spec).expect("a WAV file");
+    for i in 0..4_000 {
+        wav.write_sample(if i % 16 < 8 { 8_000i16 } else { -8_000 })
+            .expect("a sample");
+    }
+    wav.finalize().expect("the WAV header");
+    let server = Server::start(
+        "goodbye",
+        "tests/sip/flows/goodbye.flow",
+        &format!("audio_dir = {audio:?}"),
+    );
+    let mut phone = Phone::new(server.addr);
+    phone.call();
+    // The runtime queues audio ahead of the media clock; the hangup the
+    // flow asks for when the prompt is queued must wait for it to be sent.
+    let packets = phone.listen(Duration::from_millis(1_500));
+    assert_eq!(packets.len(), 25, "every frame of the last prompt");
+    check_stream(&packets);
+    assert!(phone.expect_bye(Duration::from_secs(3)), "then the BYE");
+    let _ = std::fs::remove_dir_all(&audio);
+}

@@ -9,4 +9,5 @@ pub mod goertzel;
 pub mod pacer;
 pub mod prompts;
 pub mod rtp;
+pub mod sender;
 pub mod stats;

@@ -14,6 +14,12 @@ pub struct Stats {
     late: [AtomicU64; BUCKETS],
     pub packets_sent: AtomicU64,
     pub packets_received: AtomicU64,
+    /// Times a playing call's queue ran dry before its task topped it up:
+    /// each is a gap the caller hears.
+    pub underruns: AtomicU64,
+    /// Slots the sender skipped because it was more than a few slots late
+    /// (the process or the machine stalled): gaps too, never bursts.
+    pub slots_skipped: AtomicU64,
     pub calls_started: AtomicU64,
     pub calls_ended: AtomicU64,
     max_late_us: AtomicU64,
@@ -37,6 +43,8 @@ impl Stats {
             late: [const { AtomicU64::new(0) }; BUCKETS],
             packets_sent: AtomicU64::new(0),
             packets_received: AtomicU64::new(0),
+            underruns: AtomicU64::new(0),
+            slots_skipped: AtomicU64::new(0),
             calls_started: AtomicU64::new(0),
             calls_ended: AtomicU64::new(0),
             max_late_us: AtomicU64::new(0),
@@ -89,6 +97,8 @@ impl Stats {
             "calls_ended": self.calls_ended.load(Ordering::Relaxed),
             "rtp_sent": self.packets_sent.load(Ordering::Relaxed),
             "rtp_received": self.packets_received.load(Ordering::Relaxed),
+            "underruns": self.underruns.load(Ordering::Relaxed),
+            "slots_skipped": self.slots_skipped.load(Ordering::Relaxed),
             "send_deviation_us": {"count": p.count, "p50": p.p50_us, "p99": p.p99_us, "p999": p.p999_us, "max": p.max_us},
         })
     }

@@ -163,6 +163,8 @@ pub struct CallCore {
     typeahead: VecDeque<char>,
     /// A key stopped the prompts: skip prompts until the next input wait.
     skipping: bool,
+    /// A key stopped the audio: the driver drops what it queued ahead.
+    cut: bool,
     started: Option<Instant>,
     ends_at: Option<Instant>,
     over: bool,
@@ -203,6 +205,7 @@ impl CallCore {
             first: Some(first),
             typeahead: VecDeque::new(),
             skipping: false,
+            cut: false,
             started: None,
             ends_at: None,
             over: false,
@@ -224,6 +227,12 @@ impl CallCore {
 
     pub fn is_playing(&self) -> bool {
         matches!(self.activity, Activity::Playing { .. })
+    }
+
+    /// Whether a key stopped the audio since the last call (the frames
+    /// queued ahead of the media clock must not be heard).
+    pub fn take_cut(&mut self) -> bool {
+        std::mem::take(&mut self.cut)
     }
 
     pub fn call(&self) -> u64 {
@@ -286,7 +295,10 @@ impl CallCore {
     }
 
     /// The next 20 ms of audio while playing (zero-padded at the end of a
-    /// clip); `None` when not playing.
+    /// clip); `false` when not playing. `now` is when the frame will be
+    /// heard (the driver queues frames ahead of the media clock), so what
+    /// follows the prompt (an input's timeout, a pause) starts when the
+    /// caller has heard it.
     pub fn next_frame(&mut self, now: Instant, frame: &mut [i16; SAMPLES_PER_PACKET]) -> bool {
         let Activity::Playing {
             clip,
@@ -354,6 +366,7 @@ impl CallCore {
                     self.typeahead.push_back(key);
                 }
                 self.skipping = true;
+                self.cut = true;
                 self.activity = Activity::Idle;
                 self.resume(now, Event::Done);
             }

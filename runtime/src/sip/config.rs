@@ -37,6 +37,9 @@ pub struct ConfigFile {
     pub sip_trace: Option<bool>,
     /// Threads that run calls (default 1: one core).
     pub threads: Option<usize>,
+    /// Ask for real-time priority for the thread that sends RTP (default
+    /// true; without the right to, the server says so and goes on).
+    pub media_realtime: Option<bool>,
 }
 
 /// A CIDR block (`10.0.0.0/8`; a bare address is a /32 or /128).
@@ -104,6 +107,7 @@ pub struct Settings {
     pub voice: String,
     pub sip_trace: bool,
     pub threads: usize,
+    pub media_realtime: bool,
 }
 
 pub const DEFAULT_MAX_CALLS: usize = 1_000;
@@ -136,6 +140,7 @@ impl Default for Settings {
             voice: "en-us".to_string(),
             sip_trace: false,
             threads: 1,
+            media_realtime: true,
         }
     }
 }
@@ -196,6 +201,7 @@ impl Settings {
             s.voice = v;
         }
         s.sip_trace = file.sip_trace.unwrap_or(false);
+        s.media_realtime = file.media_realtime.unwrap_or(true);
         if let Some(n) = file.threads {
             if !(1..=256).contains(&n) {
                 return Err("`threads` must be 1–256".to_string());

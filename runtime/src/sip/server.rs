@@ -15,9 +15,10 @@ use super::sdp::{Codec, Negotiated};
 use crate::media::dtmf::Rfc4733;
 use crate::media::g711;
 use crate::media::goertzel::Goertzel;
-use crate::media::pacer::{Pacer, SAMPLES_PER_PACKET};
+use crate::media::pacer::SAMPLES_PER_PACKET;
 use crate::media::prompts::{Clip, Prompts};
-use crate::media::rtp::{self, Outgoing};
+use crate::media::rtp;
+use crate::media::sender::{LEAD, MediaSender, Track};
 use crate::media::stats::STATS;
 use callflow_compiler::bytecode::Program;
 use std::collections::HashMap;
@@ -32,13 +33,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep_until};
 
-/// RTCP sender reports go this often (RFC 3550's 5 s minimum interval).
-const RTCP_EVERY: Duration = Duration::from_secs(5);
-/// A packet may leave this much before its slot. Tokio's timer counts whole
-/// milliseconds and rounds a deadline up, so a task that sleeps until the
-/// slot itself wakes 0–1 ms late; sleeping until 1 ms before it and sending
-/// when within 1 ms centres the error on the slot instead.
-const EARLY: Duration = Duration::from_millis(1);
+/// How long a call task sleeps with nothing due (signals and media wake it).
+const IDLE_WAKE: Duration = Duration::from_secs(60);
 /// How long shutdown waits for calls to hang up.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
@@ -155,19 +151,33 @@ struct Shared {
     prompts: Arc<Prompts>,
     log: Arc<CallLog>,
     commands: mpsc::UnboundedSender<Command>,
+    sender: MediaSender,
+}
+
+/// What the SIP host serves with, besides its socket.
+pub struct Host {
+    pub settings: Arc<Settings>,
+    pub program: Arc<Program>,
+    /// The flow's name, for the call log.
+    pub flow: Option<String>,
+    pub prompts: Arc<Prompts>,
+    pub log: Arc<CallLog>,
+    /// The media clock's thread, started by the caller (which reports the
+    /// priority it got).
+    pub sender: MediaSender,
 }
 
 /// Serve SIP on `socket` until `shutdown` resolves; then end every call
 /// (BYE), wait briefly, and print the media statistics to the log.
-pub async fn serve(
-    socket: StdUdpSocket,
-    settings: Arc<Settings>,
-    program: Arc<Program>,
-    flow: Option<String>,
-    prompts: Arc<Prompts>,
-    log: Arc<CallLog>,
-    shutdown: impl Future<Output = ()>,
-) -> io::Result<()> {
+pub async fn serve(socket: StdUdpSocket, host: Host, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+    let Host {
+        settings,
+        program,
+        flow,
+        prompts,
+        log,
+        sender,
+    } = host;
     socket.set_nonblocking(true)?;
     let local = socket.local_addr()?;
     let socket = UdpSocket::from_std(socket)?;
@@ -179,6 +189,7 @@ pub async fn serve(
         prompts,
         log: Arc::clone(&log),
         commands,
+        sender,
     });
     let mut calls: HashMap<u64, mpsc::UnboundedSender<Signal>> = HashMap::new();
     let mut buf = vec![0u8; super::message::MAX_MESSAGE];
@@ -259,22 +270,21 @@ pub async fn serve(
     Ok(())
 }
 
-/// The media state of a call task.
+/// The media state of a call task: the incoming side (sockets it reads,
+/// DTMF detectors, decoding) and the outgoing track it keeps filled ahead
+/// of the media sender.
 struct Media {
-    rtp: UdpSocket,
-    rtcp: UdpSocket,
-    negotiated: Option<Negotiated>,
-    out: Outgoing,
-    pacer: Pacer,
-    /// Sending a talkspurt now (to restart the grid after silence).
+    /// The outgoing audio, from the answer on (the call's media clock
+    /// starts with the ACK, so the track is made then).
+    track: Option<Track>,
+    /// Frames of the current talkspurt have been queued (a dry queue now
+    /// is a gap, not the start of a prompt).
     spurt: bool,
+    negotiated: Option<Negotiated>,
     rfc4733: Rfc4733,
     inband: Option<Goertzel>,
-    packet: Vec<u8>,
     payload: Vec<u8>,
     decoded: Vec<i16>,
-    next_rtcp: Instant,
-    cname: String,
 }
 
 impl Media {
@@ -283,32 +293,71 @@ impl Media {
             Some(_) => None,
             None => Some(self.inband.take().unwrap_or_default()),
         };
+        if self.negotiated.as_ref().is_some_and(|old| old.codec_pt != n.codec_pt) {
+            // Frames queued in the old codec are not what the caller now expects.
+            self.flush();
+        }
         self.negotiated = Some(n);
+        self.route();
     }
 
-    /// Send one frame for the slot due now.
-    fn send_frame(&mut self, core: &mut CallCore, now: Instant) {
-        let (slot, due) = self.pacer.take(now.into_std());
+    /// Start sending: the call is answered.
+    fn start(&mut self, track: Track) {
+        self.track = Some(track);
+        self.route();
+    }
+
+    fn route(&self) {
+        if let (Some(track), Some(n)) = (&self.track, &self.negotiated) {
+            // On hold (or no address), slots pass and nothing is sent.
+            track.route(n.remote.filter(|_| n.we_send));
+        }
+    }
+
+    /// Drop what is queued (a key stopped the prompt, the codec changed).
+    fn flush(&mut self) {
+        if let Some(track) = &self.track {
+            track.flush();
+        }
+        self.spurt = false;
+    }
+
+    fn queued(&self) -> usize {
+        self.track.as_ref().map_or(0, Track::queued)
+    }
+
+    /// Keep [`LEAD`] frames queued while the call plays, each asked of the
+    /// call for the instant it will be heard.
+    fn top_up(&mut self, core: &mut CallCore) {
         let mut frame = [0i16; SAMPLES_PER_PACKET];
-        if !core.next_frame(now.into_std(), &mut frame) {
+        let Some(track) = &self.track else {
+            return;
+        };
+        if !core.is_playing() {
+            self.spurt = false;
             return;
         }
-        let Some(n) = &self.negotiated else {
-            return;
-        };
-        let (Some(remote), true) = (n.remote, n.we_send) else {
-            return; // on hold: time passes, nothing is sent
-        };
-        g711::encode(n.codec, &frame, &mut self.payload);
-        self.out.packet(slot, n.codec_pt, &self.payload, &mut self.packet);
-        let sent_at = std::time::Instant::now();
-        if self.rtp.try_send_to(&self.packet, remote).is_ok() {
-            // Early or late, the distance from the slot.
-            let off = match sent_at.checked_duration_since(due) {
-                Some(late) => late,
-                None => due.saturating_duration_since(sent_at),
-            };
-            STATS.record_send(off);
+        if self.spurt && track.queued() == 0 {
+            STATS.underruns.fetch_add(1, Ordering::Relaxed);
+        }
+        // Empty clips end without a frame; bound the loop all the same.
+        for _ in 0..LEAD * 4 {
+            if !core.is_playing() || track.queued() >= LEAD {
+                return;
+            }
+            let at = track.next_push_due();
+            if !core.next_frame(at, &mut frame) {
+                continue;
+            }
+            // Without an answer yet the frame is paced but not sent (the
+            // track has no route), so its codec does not matter.
+            let (codec, pt) = self
+                .negotiated
+                .as_ref()
+                .map_or((Codec::Pcmu, 0), |n| (n.codec, n.codec_pt));
+            g711::encode(codec, &frame, &mut self.payload);
+            track.push(pt, &self.payload);
+            self.spurt = true;
         }
     }
 
@@ -343,17 +392,6 @@ impl Media {
         }
         core.audio_in(now.into_std(), &self.decoded);
     }
-
-    fn send_rtcp(&mut self, now: Instant) {
-        self.next_rtcp = now + RTCP_EVERY;
-        let Some(remote) = self.negotiated.as_ref().and_then(|n| n.remote) else {
-            return;
-        };
-        if let Some(sr) = self.out.sender_report(&self.cname) {
-            let to = SocketAddr::new(remote.ip(), remote.port().wrapping_add(1));
-            let _ = self.rtcp.try_send_to(&sr, to);
-        }
-    }
 }
 
 async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>, shared: &Shared) -> io::Result<()> {
@@ -385,21 +423,18 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
         Arc::clone(&shared.prompts),
         Arc::clone(&shared.settings),
     );
-    let now = Instant::now();
+    // The task reads the sockets; the media sender writes them.
+    let rtp = Arc::new(UdpSocket::from_std(media.rtp)?);
+    let rtcp = Arc::new(UdpSocket::from_std(media.rtcp)?);
+    let cname = format!("callflow-{call}@{}", media.advertised);
     let mut m = Media {
-        rtp: UdpSocket::from_std(media.rtp)?,
-        rtcp: UdpSocket::from_std(media.rtcp)?,
-        negotiated: None,
-        out: Outgoing::random(),
-        pacer: Pacer::new(now.into_std()),
+        track: None,
         spurt: false,
+        negotiated: None,
         rfc4733: Rfc4733::default(),
         inband: None,
-        packet: Vec::with_capacity(200),
         payload: Vec::with_capacity(SAMPLES_PER_PACKET),
         decoded: Vec::with_capacity(480),
-        next_rtcp: now + RTCP_EVERY,
-        cname: format!("callflow-{call}@{}", media.advertised),
     };
     if let Some(n) = negotiated {
         m.set(n);
@@ -407,44 +442,32 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
     let mut rtp_buf = [0u8; 1_500];
     let mut rtcp_buf = [0u8; 512];
     let mut render: Option<JoinHandle<Result<Clip, String>>> = None;
+    // The call asked to hang up: the BYE waits for the queued audio to be
+    // heard (the end of the last prompt).
+    let mut hangup_after_audio = false;
     let mut result = Ok(());
     loop {
-        let now = Instant::now();
-        // A talkspurt starts on the next slot of the call's grid.
-        if core.is_playing() && !m.spurt {
-            let slot = m.pacer.slot_at(now.into_std());
-            m.pacer.jump_to(slot);
-            m.spurt = true;
-        } else if !core.is_playing() {
-            m.spurt = false;
-        }
-        let mut wake = m.next_rtcp;
-        if let Some(d) = core.deadline() {
-            wake = wake.min(Instant::from_std(d));
-        }
-        if m.spurt {
-            let due = Instant::from_std(m.pacer.due());
-            wake = wake.min(due.checked_sub(EARLY).unwrap_or(due));
-        }
-        tokio::select! {
-            () = sleep_until(wake) => {
-                let now = Instant::now();
-                if m.spurt && (now + EARLY).into_std() >= m.pacer.due() {
-                    m.send_frame(&mut core, now);
-                }
-                core.tick(now.into_std());
-                if now >= m.next_rtcp {
-                    m.send_rtcp(now);
-                }
+        let mut wake: Option<std::time::Instant> = core.deadline();
+        let mut earliest = |at: std::time::Instant| wake = Some(wake.map_or(at, |w| w.min(at)));
+        if let Some(track) = &m.track {
+            if core.is_playing() {
+                earliest(track.refill_at());
             }
-            received = m.rtp.recv_from(&mut rtp_buf) => {
+            if hangup_after_audio {
+                earliest(track.drained_at().unwrap_or_else(std::time::Instant::now));
+            }
+        }
+        let wake = wake.map_or_else(|| Instant::now() + IDLE_WAKE, Instant::from_std);
+        tokio::select! {
+            () = sleep_until(wake) => core.tick(Instant::now().into_std()),
+            received = rtp.recv_from(&mut rtp_buf) => {
                 if let Ok((n, from)) = received {
                     let data = rtp_buf.get(..n).unwrap_or(&[]);
                     m.receive(&mut core, data, from, Instant::now());
                 }
             }
             // RTCP from the caller is read and dropped (no statistics kept).
-            _ = m.rtcp.recv_from(&mut rtcp_buf) => {}
+            _ = rtcp.recv_from(&mut rtcp_buf) => {}
             signal = signals.recv() => {
                 let now = Instant::now().into_std();
                 match signal {
@@ -456,7 +479,10 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
                             Some(n) => (n.codec.name(), if n.dtmf_pt.is_some() { "rfc4733" } else { "inband" }),
                             None => ("none", "none"),
                         };
-                        m.pacer = Pacer::new(now);
+                        // The media clock starts with the answer.
+                        if m.track.is_none() {
+                            m.start(shared.sender.track(rtp.clone(), rtcp.clone(), cname.clone(), now)?);
+                        }
                         core.start(now, codec, dtmf);
                     }
                     Some(Signal::Bye) => core.caller_hung_up(now),
@@ -477,13 +503,15 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
                 core.rendered(Instant::now().into_std(), clip);
             }
         }
+        if core.take_cut() {
+            m.flush();
+        }
+        // Before draining: the prompt's end (met while queueing) can carry
+        // the flow on to a hangup or a new prompt.
+        m.top_up(&mut core);
         for out in core.drain() {
             match out {
-                CallOut::Hangup => {
-                    if shared.commands.send(Command::Hangup { call }).is_err() {
-                        result = Err(io::Error::other("the SIP task is gone"));
-                    }
-                }
+                CallOut::Hangup => hangup_after_audio = true,
                 CallOut::Render(job) => {
                     let prompts = Arc::clone(&shared.prompts);
                     if let Some(old) = render.replace(tokio::task::spawn_blocking(move || job.run(&prompts))) {
@@ -493,7 +521,13 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
                 CallOut::Log(line) => shared.log.write(&line),
             }
         }
-        if core.is_over() {
+        if hangup_after_audio && m.queued() == 0 {
+            hangup_after_audio = false;
+            if shared.commands.send(Command::Hangup { call }).is_err() {
+                result = Err(io::Error::other("the SIP task is gone"));
+            }
+        }
+        if core.is_over() && !hangup_after_audio {
             break;
         }
     }
@@ -503,30 +537,15 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
 
 /// Serve until Ctrl-C (or SIGTERM), on a runtime of its own (`threads`
 /// worker threads; one by default).
-pub fn serve_until_interrupted(
-    socket: StdUdpSocket,
-    settings: Arc<Settings>,
-    program: Arc<Program>,
-    flow: Option<String>,
-    prompts: Arc<Prompts>,
-    log: Arc<CallLog>,
-) -> io::Result<()> {
+pub fn serve_until_interrupted(socket: StdUdpSocket, host: Host) -> io::Result<()> {
     // One thread by default: every timer and socket of every call on one
     // core keeps the media clock's tail short (docs/performance.md).
-    let runtime = match settings.threads {
+    let runtime = match host.settings.threads {
         0 | 1 => tokio::runtime::Builder::new_current_thread().enable_all().build()?,
         n => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(n)
             .enable_all()
             .build()?,
     };
-    runtime.block_on(serve(
-        socket,
-        settings,
-        program,
-        flow,
-        prompts,
-        log,
-        crate::webhook::http::interrupted(),
-    ))
+    runtime.block_on(serve(socket, host, crate::webhook::http::interrupted()))
 }
