@@ -42,17 +42,12 @@ impl Pacer {
         self.t0 + offset
     }
 
-    /// The slot due at `now` or just after: where a new talkspurt starts.
+    /// The slot due at `now` or just after.
     pub fn slot_at(&self, now: Instant) -> u64 {
         let elapsed = now.saturating_duration_since(self.t0);
         let n = elapsed.as_micros() / PTIME.as_micros();
         let n = u64::try_from(n).unwrap_or(u64::MAX);
         if self.due_of(n) < now { n + 1 } else { n }
-    }
-
-    /// Move on to `slot` (never backwards).
-    pub fn jump_to(&mut self, slot: u64) {
-        self.slot = self.slot.max(slot);
     }
 
     /// Take the next slot to send now, skipping slots too far in the past.
@@ -97,7 +92,7 @@ mod tests {
     }
 
     #[test]
-    fn a_talkspurt_starts_at_the_next_slot() {
+    fn the_slot_at_an_instant_is_the_one_due_then_or_next() {
         let t0 = Instant::now();
         let p = Pacer::new(t0);
         assert_eq!(p.slot_at(t0), 0);

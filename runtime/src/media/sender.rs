@@ -42,11 +42,14 @@ use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
-/// Frames a call keeps queued ahead of the sender (160 ms): the call's task
-/// may be late by up to `(LEAD - REFILL)` slots without a gap in the audio.
-pub const LEAD: usize = 8;
+/// Frames a call keeps queued ahead of the sender (320 ms): the call's task
+/// may be late by up to `(LEAD - REFILL)` slots (160 ms) without a gap in
+/// the audio. Only memory (160 bytes a frame) and the drain before a hangup
+/// grow with it: a key flushes the queue, and each frame is made for the
+/// instant it will be heard.
+pub const LEAD: usize = 16;
 /// The call's task tops the queue up when this many frames are left.
-pub const REFILL: usize = 4;
+pub const REFILL: usize = 8;
 /// Slots within this of now are sent in the same pass instead of sleeping
 /// for them: the OS timer wakes a few tens of µs late anyway.
 const BATCH: Duration = Duration::from_micros(100);

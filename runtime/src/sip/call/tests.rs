@@ -99,7 +99,10 @@ fn a_key_during_the_prompt_stops_it_and_goes_to_the_menu() {
     let dir = scratch("bargein");
     let (mut core, t0) = call(MENU, &dir, Settings::default());
     assert_eq!(run(&mut core, t0, t0 + Duration::from_millis(200)), 10);
+    assert!(!core.take_cut(), "nothing was cut yet");
     core.digit(t0 + Duration::from_millis(200), '1');
+    assert!(core.take_cut(), "the driver must drop the audio it queued ahead");
+    assert!(!core.take_cut(), "told once");
     let ev = events(&mut core);
     assert_eq!(states(&ev), vec!["main", "one"]);
 }
