@@ -124,7 +124,7 @@ impl Track {
         s.pacer.due_of(s.pacer.slot() + left)
     }
 
-    /// When the last queued frame will have left (now if none is queued).
+    /// When the last queued frame will have left; `None` if none is queued.
     pub fn drained_at(&self) -> Option<Instant> {
         let s = self.shared.lock();
         (!s.frames.is_empty()).then(|| s.pacer.due_of(s.pacer.slot() + s.frames.len() as u64))
@@ -309,7 +309,12 @@ fn raise_priority() -> Priority {
         ThreadSchedulePolicy::Realtime(RealtimeThreadSchedulePolicy::Fifo),
     ) {
         Ok(()) => Priority::Realtime,
-        Err(e) => Priority::Refused(format!("{e:?}")),
+        // errno from sched_setscheduler: EPERM is the usual one.
+        Err(thread_priority::Error::OS(code)) => Priority::Refused(format!(
+            "{}; it needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO of {REALTIME_PRIORITY}",
+            io::Error::from_raw_os_error(code)
+        )),
+        Err(e) => Priority::Refused(e.to_string()),
     }
 }
 
@@ -388,8 +393,7 @@ impl Stream {
                 return None;
             }
             if s.pacer.due() > now + BATCH {
-                // The grid was restarted (the call was answered) since this
-                // entry was made: its first slot is later.
+                // Looked at early (a retry, a new track): not due yet.
                 return Some(s.pacer.due());
             }
             let expected = s.pacer.slot();

@@ -296,6 +296,7 @@ answer_after = "2s"
 recordings_dir = "rec"
 call_log = "calls.jsonl"
 voice = "en-gb"
+media_realtime = false
 "#;
         let s = Settings::from_toml(text, Path::new("/etc/cf")).unwrap();
         assert_eq!(s.max_calls, 50);
@@ -304,6 +305,8 @@ voice = "en-gb"
         assert_eq!(s.answer_after, Duration::from_secs(2));
         assert_eq!(s.recordings_dir, Path::new("/etc/cf/rec"));
         assert_eq!(s.call_log, "/etc/cf/calls.jsonl");
+        assert!(!s.media_realtime);
+        assert!(Settings::default().media_realtime, "asked for unless turned off");
         assert!(s.allows("10.9.9.9".parse().unwrap()));
         assert!(!s.allows("127.0.0.2".parse().unwrap()));
     }

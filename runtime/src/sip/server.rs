@@ -15,7 +15,7 @@ use super::sdp::{Codec, Negotiated};
 use crate::media::dtmf::Rfc4733;
 use crate::media::g711;
 use crate::media::goertzel::Goertzel;
-use crate::media::pacer::SAMPLES_PER_PACKET;
+use crate::media::pacer::{PTIME, SAMPLES_PER_PACKET};
 use crate::media::prompts::{Clip, Prompts};
 use crate::media::rtp;
 use crate::media::sender::{LEAD, MediaSender, Track};
@@ -35,6 +35,8 @@ use tokio::time::{Instant, sleep_until};
 
 /// How long a call task sleeps with nothing due (signals and media wake it).
 const IDLE_WAKE: Duration = Duration::from_secs(60);
+/// How much longer than its queued audio a hangup waits for it to be sent.
+const HANGUP_DRAIN_MARGIN: Duration = Duration::from_millis(200);
 /// How long shutdown waits for calls to hang up.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
@@ -443,8 +445,9 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
     let mut rtcp_buf = [0u8; 512];
     let mut render: Option<JoinHandle<Result<Clip, String>>> = None;
     // The call asked to hang up: the BYE waits for the queued audio to be
-    // heard (the end of the last prompt).
-    let mut hangup_after_audio = false;
+    // heard (the end of the last prompt), but never past this instant, so
+    // a media thread that stopped cannot keep a call up.
+    let mut hangup_after_audio: Option<std::time::Instant> = None;
     let mut result = Ok(());
     loop {
         let mut wake: Option<std::time::Instant> = core.deadline();
@@ -453,8 +456,8 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
             if core.is_playing() {
                 earliest(track.refill_at());
             }
-            if hangup_after_audio {
-                earliest(track.drained_at().unwrap_or_else(std::time::Instant::now));
+            if let Some(limit) = hangup_after_audio {
+                earliest(track.drained_at().unwrap_or_else(std::time::Instant::now).min(limit));
             }
         }
         let wake = wake.map_or_else(|| Instant::now() + IDLE_WAKE, Instant::from_std);
@@ -511,7 +514,10 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
         m.top_up(&mut core);
         for out in core.drain() {
             match out {
-                CallOut::Hangup => hangup_after_audio = true,
+                CallOut::Hangup => {
+                    let queued = PTIME.saturating_mul(u32::try_from(m.queued()).unwrap_or(u32::MAX));
+                    hangup_after_audio = Some(std::time::Instant::now() + queued + HANGUP_DRAIN_MARGIN);
+                }
                 CallOut::Render(job) => {
                     let prompts = Arc::clone(&shared.prompts);
                     if let Some(old) = render.replace(tokio::task::spawn_blocking(move || job.run(&prompts))) {
@@ -521,13 +527,13 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
                 CallOut::Log(line) => shared.log.write(&line),
             }
         }
-        if hangup_after_audio && m.queued() == 0 {
-            hangup_after_audio = false;
+        if hangup_after_audio.is_some_and(|limit| m.queued() == 0 || std::time::Instant::now() >= limit) {
+            hangup_after_audio = None;
             if shared.commands.send(Command::Hangup { call }).is_err() {
                 result = Err(io::Error::other("the SIP task is gone"));
             }
         }
-        if core.is_over() && !hangup_after_audio {
+        if core.is_over() && hangup_after_audio.is_none() {
             break;
         }
     }
