@@ -11,6 +11,7 @@ use super::{Exit, load, output, program};
 use callflow_runtime::media::prompts::Prompts;
 use callflow_runtime::media::sender::MediaSender;
 use callflow_runtime::sip::config::{Settings, parse_port_range};
+use callflow_runtime::sip::limits;
 use callflow_runtime::sip::load::{prepare_prompts, records, refusals, speaks};
 use callflow_runtime::sip::server::{self, CallLog};
 use std::path::{Path, PathBuf};
@@ -159,9 +160,20 @@ pub fn run(args: &SipArgs) -> Exit {
             return Exit::Usage;
         }
     };
+    // Two sockets a call: say so when the limit leaves room for fewer calls
+    // than max_calls (the calls beyond would get 503).
+    let files = match limits::raise_open_files() {
+        Ok(limit) if (limits::calls_within(limit) as usize) < settings.max_calls => format!(
+            "  open files    {limit}: room for about {} calls, fewer than max_calls ({}); raise the hard limit (ulimit -Hn, systemd LimitNOFILE=)\n",
+            limits::calls_within(limit),
+            settings.max_calls
+        ),
+        Ok(_) => String::new(),
+        Err(e) => format!("  open files    the limit could not be read or raised: {e}\n"),
+    };
     let allow: Vec<String> = settings.allow.iter().map(|c| format!("{}/{}", c.net, c.bits)).collect();
     output::stderr(&format!(
-        "callflow: serving {name} over SIP\n  listening on  udp {listening}\n  rtp ports     {}-{}\n  media clock   {priority}\n  calls         at most {} at once, each at most {}s\n  callers from  {}\n  call log      {}\nPress Ctrl-C to stop.\n",
+        "callflow: serving {name} over SIP\n  listening on  udp {listening}\n  rtp ports     {}-{}\n  media clock   {priority}\n{files}  calls         at most {} at once, each at most {}s\n  callers from  {}\n  call log      {}\nPress Ctrl-C to stop.\n",
         settings.rtp_ports.0,
         settings.rtp_ports.1,
         settings.max_calls,

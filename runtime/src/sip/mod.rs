@@ -8,12 +8,13 @@
 //! - [`config`]: the settings of `callflow.toml`;
 //! - the media side is in [`crate::media`] (RTP, G.711, DTMF, prompts,
 //!   recordings), the call itself in [`call`], start-up checks in [`load`],
-//!   and the sockets in [`server`].
+//!   the open-files limit in [`limits`], and the sockets in [`server`].
 
 pub mod call;
 pub mod config;
 pub mod dialog;
 pub mod endpoint;
+pub mod limits;
 pub mod load;
 pub mod message;
 pub mod sdp;
