@@ -88,6 +88,13 @@ struct TrackState {
     closed: bool,
 }
 
+impl TrackState {
+    /// The slot after the queued frames.
+    fn tail_due(&self) -> Instant {
+        self.pacer.due_of(self.pacer.slot() + self.frames.len() as u64)
+    }
+}
+
 struct TrackShared {
     state: Mutex<TrackState>,
 }
@@ -111,10 +118,13 @@ impl Track {
         self.shared.lock().frames.len()
     }
 
-    /// When a frame pushed now would leave: the slot after the queued ones.
-    pub fn next_push_due(&self) -> Instant {
+    /// Frames queued, and when a frame pushed now would leave (the slot
+    /// after the queued ones), read together. The sender moves a frame from
+    /// the queue to the past in one step, so the instant stays right while
+    /// the task pushes more: the n-th frame pushed leaves n slots later.
+    pub fn tail(&self) -> (usize, Instant) {
         let s = self.shared.lock();
-        s.pacer.due_of(s.pacer.slot() + s.frames.len() as u64)
+        (s.frames.len(), s.tail_due())
     }
 
     /// When the task should top the queue up: when [`REFILL`] frames are left.
@@ -127,7 +137,7 @@ impl Track {
     /// When the last queued frame will have left; `None` if none is queued.
     pub fn drained_at(&self) -> Option<Instant> {
         let s = self.shared.lock();
-        (!s.frames.is_empty()).then(|| s.pacer.due_of(s.pacer.slot() + s.frames.len() as u64))
+        (!s.frames.is_empty()).then(|| s.tail_due())
     }
 
     /// Queue one encoded frame (G.711: one byte per sample).

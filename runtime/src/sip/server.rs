@@ -339,15 +339,20 @@ impl Media {
             self.spurt = false;
             return;
         }
-        if self.spurt && track.queued() == 0 {
+        // One look at the queue (one lock, not three a frame): the sender
+        // only takes from its front, so the n-th frame pushed now leaves n
+        // slots after `tail` (a slot later if the queue ran dry meanwhile).
+        let (queued, tail) = track.tail();
+        if self.spurt && queued == 0 {
             STATS.underruns.fetch_add(1, Ordering::Relaxed);
         }
+        let mut pushed: u32 = 0;
         // Empty clips end without a frame; bound the loop all the same.
         for _ in 0..LEAD * 4 {
-            if !core.is_playing() || track.queued() >= LEAD {
+            if !core.is_playing() || queued + pushed as usize >= LEAD {
                 return;
             }
-            let at = track.next_push_due();
+            let at = tail + PTIME * pushed;
             if !core.next_frame(at, &mut frame) {
                 continue;
             }
@@ -359,6 +364,7 @@ impl Media {
                 .map_or((Codec::Pcmu, 0), |n| (n.codec, n.codec_pt));
             g711::encode(codec, &frame, &mut self.payload);
             track.push(pt, &self.payload);
+            pushed += 1;
             self.spurt = true;
         }
     }

@@ -157,7 +157,7 @@ fn the_queue_says_when_to_top_it_up_and_when_it_drains() {
     let r = rig();
     r.track.route(None);
     assert_eq!(r.track.drained_at(), None);
-    let before = r.track.next_push_due();
+    let (_, before) = r.track.tail();
     for _ in 0..LEAD {
         r.track.push(0, &frame(1));
     }
