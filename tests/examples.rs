@@ -6,7 +6,7 @@
 //! `examples/shared/` have no `flow` block of their own and are only checked
 //! through the roots that import them.
 
-use callflow_compiler::project::{self, Project, ReadResult};
+use callflow_compiler::project::{self, Project, ReadResult, normalize_path};
 use callflow_compiler::{Diagnostic, SourceMap};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -34,23 +34,7 @@ fn read(importer: &str, path: &str) -> ReadResult {
     let base = Path::new(importer).parent().unwrap_or(Path::new("."));
     let full = base.join(path);
     let text = fs::read_to_string(&full).map_err(|e| format!("{}: {e}", full.display()))?;
-    Ok((normalize(&full).display().to_string(), text))
-}
-
-/// Drop `.` and fold `dir/..` so `a/shared/../shared/x.flow` and
-/// `a/shared/x.flow` name the same file.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
+    Ok((normalize_path(&full).display().to_string(), text))
 }
 
 /// One diagnostic as a reviewer wants to read it: code, severity, message,
@@ -154,7 +138,7 @@ fn every_shared_file_is_imported() {
             .unwrap_or_else(|e| panic!("cannot read an entry of {}: {e}", shared.display()))
             .path();
         if path.extension().is_some_and(|ext| ext == "flow") {
-            let name = normalize(&path).display().to_string();
+            let name = normalize_path(&path).display().to_string();
             assert!(imported.contains(&name), "{name} is not imported by any example");
         }
     }

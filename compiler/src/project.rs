@@ -11,6 +11,32 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::ir::{self, Ir};
 use crate::span::{FileId, SourceMap};
 use crate::syntax::{self, codes::IMPORT_NOT_FOUND};
+use std::path::{Component, Path, PathBuf};
+
+/// Drop `.` components and fold `dir/..` without touching the disk, so that
+/// one file reached along two import paths has one name (and is loaded
+/// once). `..` above the root is dropped; an empty result is `.`. Shared by
+/// every `read` callback (the CLI's, the language server's, the tests').
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(component),
+            },
+            _ => out.push(component),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
 
 /// What `read` answers for an import: the file's canonical name and its text,
 /// or why it cannot be read.
@@ -147,6 +173,18 @@ pub fn check_source(name: &str, text: &str) -> (Project, Analysis) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_normalised_lexically() {
+        assert_eq!(normalize_path(Path::new("./a/../b.flow")), PathBuf::from("b.flow"));
+        assert_eq!(normalize_path(Path::new("../x/./y.flow")), PathBuf::from("../x/y.flow"));
+        assert_eq!(normalize_path(Path::new("/../a.flow")), PathBuf::from("/a.flow"));
+        assert_eq!(
+            normalize_path(Path::new("a/shared/../shared/x.flow")),
+            PathBuf::from("a/shared/x.flow")
+        );
+        assert_eq!(normalize_path(Path::new("./")), PathBuf::from("."));
+    }
 
     fn ids(src: &str) -> Vec<&'static str> {
         check_source("t.flow", src)

@@ -5,10 +5,10 @@
 //! `b.flow`) so that one file reached by two import paths gets one name and is
 //! loaded once. Imports resolve relative to the importing file.
 
-use callflow_compiler::project::{self, Analysis, Project, ReadResult};
+use callflow_compiler::project::{self, Analysis, Project, ReadResult, normalize_path};
 use callflow_compiler::span::{FileId, SourceMap};
 use callflow_compiler::{Diagnostic, diagnostic};
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 /// A file that could not be read: its name and why.
 #[derive(Debug)]
@@ -29,39 +29,17 @@ impl ReadError {
 /// path), otherwise as written, normalised.
 pub fn name_of(path: &Path) -> String {
     let below_cwd = std::env::current_dir().ok().and_then(|cwd| {
-        let cwd = normalize(&cwd);
-        normalize(&cwd.join(path))
+        let cwd = normalize_path(&cwd);
+        normalize_path(&cwd.join(path))
             .strip_prefix(&cwd)
             .ok()
             .map(Path::to_path_buf)
     });
     let name = match below_cwd {
         Some(relative) if !relative.as_os_str().is_empty() => relative,
-        _ => normalize(path),
+        _ => normalize_path(path),
     };
     name.to_string_lossy().into_owned()
-}
-
-/// Drop `.` components and fold `dir/..`, without touching the disk.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out: Vec<Component<'_>> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(component),
-            },
-            _ => out.push(component),
-        }
-    }
-    if out.is_empty() {
-        return PathBuf::from(".");
-    }
-    out.iter().collect()
 }
 
 /// The name of `import_path` as imported by the file named `importer`.
@@ -168,10 +146,6 @@ mod tests {
 
     #[test]
     fn names_are_normalised_lexically() {
-        assert_eq!(normalize(Path::new("./a/../b.flow")), PathBuf::from("b.flow"));
-        assert_eq!(normalize(Path::new("../x/./y.flow")), PathBuf::from("../x/y.flow"));
-        assert_eq!(normalize(Path::new("/../a.flow")), PathBuf::from("/a.flow"));
-        assert_eq!(normalize(Path::new("./")), PathBuf::from("."));
         assert_eq!(
             resolve_import("flows/main.flow", "../shared/common.flow"),
             "shared/common.flow"

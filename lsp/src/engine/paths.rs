@@ -6,7 +6,8 @@
 //! so imports resolve as `callflow check` resolves them; any other URI
 //! (`untitled:`) is named by the URI itself and cannot import anything.
 
-use std::path::{Component, Path, PathBuf};
+use callflow_compiler::project::normalize_path;
+use std::path::Path;
 use tower_lsp_server::ls_types::Uri;
 
 /// The compiler's name for a document.
@@ -14,7 +15,7 @@ pub fn name_of(uri: &Uri) -> String {
     if is_file(uri)
         && let Some(path) = uri.to_file_path()
     {
-        return normalize(&path).to_string_lossy().into_owned();
+        return normalize_path(&path).to_string_lossy().into_owned();
     }
     uri.as_str().to_string()
 }
@@ -40,27 +41,7 @@ pub fn resolve_import(importer: &str, path: &str) -> Option<String> {
         return None;
     }
     let dir = importer.parent().unwrap_or(Path::new("/"));
-    Some(normalize(&dir.join(path)).to_string_lossy().into_owned())
-}
-
-/// Drop `.` components and fold `dir/..` without touching the disk, so that
-/// one file reached along two import paths has one name (and is loaded once).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out: Vec<Component<'_>> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(component),
-            },
-            _ => out.push(component),
-        }
-    }
-    out.iter().collect()
+    Some(normalize_path(&dir.join(path)).to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ fn every_fixture_reports_what_check_reports() {
     files.sort();
     assert!(files.len() >= 40, "fixtures not found in {}", fixtures_dir().display());
     for path in files {
-        let path = crate::engine::paths::normalize(&path);
+        let path = callflow_compiler::project::normalize_path(&path);
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let mut engine = Engine::new(|p| std::fs::read_to_string(p).map_err(|_| "no such file".to_string()));
         let u = uri(&path.to_string_lossy());
