@@ -1,6 +1,9 @@
 //! End-to-end tests of the `callflow` binary: exit codes, output formats,
 //! colour, `explain`, `graph` and project discovery.
 
+mod common;
+
+use common::{code, stderr, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -89,18 +92,6 @@ fn callflow(dir: &Path, args: &[&str]) -> Output {
         .env_remove("NO_COLOR")
         .output()
         .unwrap_or_else(|e| panic!("cannot run callflow: {e}"))
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn project(name: &str) -> TempDir {

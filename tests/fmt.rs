@@ -5,7 +5,7 @@
 use callflow_compiler::format::format;
 mod common;
 
-use common::{TempDir, root};
+use common::{TempDir, code, root, stderr, stdout};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -24,18 +24,6 @@ fn fmt(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .output()
         .unwrap_or_else(|e| panic!("cannot run callflow: {e}"))
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Tabs and trailing blanks made visible, so the snapshot shows the mess.

@@ -90,6 +90,19 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// A command's exit status (-1 when a signal ended it).
+pub fn code(out: &std::process::Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    text(&out.stdout)
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    text(&out.stderr)
+}
+
 /// A scratch directory that is removed when dropped, so a failing test leaves
 /// nothing behind between runs.
 pub struct TempDir(pub PathBuf);
