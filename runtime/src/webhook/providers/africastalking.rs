@@ -92,18 +92,11 @@ fn dial_outcome(duration: Option<String>, cause: Option<String>) -> Option<DialO
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures;
+    use super::super::fixtures::{self, report};
     use super::*;
 
     fn fixture(name: &str) -> Callback {
-        decode(&fixtures::body(TARGET, name)).unwrap_or_else(|e| panic!("{name}: {e:?}"))
-    }
-
-    fn report(callback: Callback) -> Report {
-        match callback.kind {
-            Kind::Report(report) => report,
-            other => panic!("expected a report, got {other:?}"),
-        }
+        fixtures::decoded(TARGET, name, decode)
     }
 
     #[test]

@@ -127,7 +127,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn fixture(name: &str) -> Callback {
-        decode(&fixtures::body(TARGET, name)).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+        fixtures::decoded(TARGET, name, decode)
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The callback fixtures under `tests/fixtures/webhook/<provider>/`, for the
 //! decoders' tests.
 
+use super::{BadCallback, Callback, Kind, Report};
 use callflow_compiler::targets::TargetKind;
 use std::path::PathBuf;
 
@@ -45,4 +46,17 @@ pub fn json_with_value(body: Vec<u8>, pointer: &str, value: serde_json::Value) -
     let mut json: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
     *json.pointer_mut(pointer).unwrap_or_else(|| panic!("no {pointer}")) = value;
     serde_json::to_vec(&json).expect("JSON")
+}
+
+/// The fixture `name` of `target`, decoded by that provider's `decode`.
+pub fn decoded(target: TargetKind, name: &str, decode: fn(&[u8]) -> Result<Callback, BadCallback>) -> Callback {
+    decode(&body(target, name)).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
+
+/// The report a callback carries (a test failure if it is anything else).
+pub fn report(callback: Callback) -> Report {
+    match callback.kind {
+        Kind::Report(report) => report,
+        other => panic!("expected a report, got {other:?}"),
+    }
 }

@@ -147,19 +147,12 @@ fn pie(result: Option<&Value>, answers: &mut Option<String>) -> Result<Kind, Bad
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures;
+    use super::super::fixtures::{self, report};
     use super::*;
     use serde_json::json;
 
     fn fixture(name: &str) -> Callback {
-        decode(&fixtures::body(TARGET, name)).unwrap_or_else(|e| panic!("{name}: {e:?}"))
-    }
-
-    fn report(callback: Callback) -> Report {
-        match callback.kind {
-            Kind::Report(report) => report,
-            other => panic!("expected a report, got {other:?}"),
-        }
+        fixtures::decoded(TARGET, name, decode)
     }
 
     #[test]
