@@ -11,7 +11,11 @@
 # inside the machine can hide.
 #
 #   bench/sip-load.sh [CALLS] [HOLD_SECONDS] [RATE]
-#   bench/sip-load.sh 1000 30 100
+#   bench/sip-load.sh 1000 40 100
+#
+# Environment: MEDIA_RT=0 turns the media thread's real-time priority off;
+# RTP_SINK=qdisc (root) drops the RTP at the loopback queue instead of
+# delivering it to SIPp, see below; SERVER_CPU, SIPP_CPU, SIP_PORT.
 #
 # Needs sipp (Debian sip-tester), espeak-ng and taskset; builds --release.
 # Traffic stays on 127.0.0.1; the run is bounded by HOLD + ramp + 60 s.
@@ -32,7 +36,32 @@ if [ "${MEDIA_RT:-1}" = 0 ]; then media_rt=false; fi
 for tool in sipp espeak-ng taskset; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
 done
-cargo build --release --quiet
+# RTP_SINK=qdisc (root): run in a network namespace of its own where the
+# RTP and RTCP sent to SIPp's media ports are dropped at the loopback
+# device's queue, as a NIC would take them off the runtime's hands. On
+# plain loopback (the default, RTP_SINK=peer) every packet also carries
+# SIPp's receiving side through the kernel on the runtime's core: about
+# 40 % of each send's cost (docs/performance.md, "SIP runtime, third
+# round"). SIP itself still flows between the two.
+rtp_sink=${RTP_SINK:-peer}
+media_port=6000
+if [ "$rtp_sink" = qdisc ] && [ -z "${CALLFLOW_BENCH_NETNS:-}" ]; then
+  command -v unshare >/dev/null && command -v tc >/dev/null || { echo "bench: RTP_SINK=qdisc needs unshare and tc" >&2; exit 2; }
+  cargo build --release --quiet
+  exec unshare --net env CALLFLOW_BENCH_NETNS=1 "$0" "$@"
+fi
+if [ -n "${CALLFLOW_BENCH_NETNS:-}" ]; then
+  ip link set lo up
+  # Everything goes through class 1:20 except UDP to the media ports
+  # (RTP 6000, RTCP 6001), which meet a queue of length 0.
+  tc qdisc add dev lo root handle 1: htb default 20 2>/dev/null
+  tc class add dev lo parent 1: classid 1:10 htb rate 1kbit 2>/dev/null
+  tc class add dev lo parent 1: classid 1:20 htb rate 10gbit 2>/dev/null
+  tc qdisc add dev lo parent 1:10 handle 10: pfifo limit 0
+  tc filter add dev lo parent 1: protocol ip u32 match ip protocol 17 0xff match ip dport "$media_port" 0xfffe flowid 1:10
+else
+  cargo build --release --quiet
+fi
 bin=target/release/callflow
 
 work=$(mktemp -d)
@@ -65,7 +94,7 @@ base_rss=$(rss_kb)
 
 ramp=$(( (calls + rate - 1) / rate ))
 taskset -c "$sipp_cpu" sipp "127.0.0.1:$port" -sf tests/sip/scenarios/load.xml \
-  -i 127.0.0.1 -mi 127.0.0.1 -m "$calls" -l "$calls" -r "$rate" -d "$((hold * 1000))" \
+  -i 127.0.0.1 -mi 127.0.0.1 -mp "$media_port" -m "$calls" -l "$calls" -r "$rate" -d "$((hold * 1000))" \
   -max_socket 4096 -timeout "$((hold + ramp + 60))" -timeout_error -nostdin \
   -trace_stat -stf "$work/sipp.csv" -trace_err -error_file "$work/sipp.err" \
   >"$work/sipp.out" 2>&1 &
@@ -100,15 +129,30 @@ steal_pct=$(awk -v a="$st0" -v b="$st1" -v s="$s0" -v e="$s1" -v hz="$hz" 'BEGIN
 cpu_pct=$(awk -v a="$t0" -v b="$t1" -v s="$s0" -v e="$s1" -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) / hz / (e - s) * 100}')
 
 echo "machine:    $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
-echo "command:    MEDIA_RT=${MEDIA_RT:-1} bench/sip-load.sh $calls $hold $rate (server on cpu $server_cpu, sipp on cpu $sipp_cpu)"
+echo "command:    MEDIA_RT=${MEDIA_RT:-1} RTP_SINK=$rtp_sink bench/sip-load.sh $calls $hold $rate (server on cpu $server_cpu, sipp on cpu $sipp_cpu)"
 echo "load:       $(cut -d' ' -f1-3 /proc/loadavg) (load average at the end; other programs share the cores)"
 echo "sipp:       successful $ok_sipp, failed $failed_sipp (exit $sipp_status)"
 echo "runtime:    started $started, ended $ended, caller hung up $completed; up at once in the window: $up (ended meanwhile: $ended_in_window)"
 echo "media:      $(grep -o 'media clock.*' "$work/server.err" | sed 's/media clock *//')"
+if [ "$rtp_sink" = qdisc ]; then
+  echo "rtp sink:   dropped at the loopback queue in a namespace of its own: $(tc -s qdisc show dev lo parent 1:10 | grep -o 'dropped [0-9]*') packets"
+else
+  echo "rtp sink:   SIPp's media socket on loopback (its receiving side runs on the runtime's core)"
+fi
 echo "cpu:        ${cpu_pct}% of one core over ${window}s of steady state ($up calls)"
 echo "steal:      ${steal_pct}% of cpu $server_cpu taken by the hypervisor over the same window"
-echo "rss:        base $((base_rss / 1024)) MB, peak $((peak_rss / 1024)) MB, $(( (peak_rss - base_rss) / (up > 0 ? up : 1) )) KB per call"
+per_call=$(( (peak_rss - base_rss) / (up > 0 ? up : 1) ))
+# With few calls the base (start-up memory not yet given back) can exceed
+# the peak: the calls' share is then below what this can measure.
+if [ "$per_call" -lt 0 ]; then per_call="too little to tell from the base"; else per_call="$per_call KB per call"; fi
+echo "rss:        base $((base_rss / 1024)) MB, peak $((peak_rss / 1024)) MB, $per_call"
 echo "pacing:     $stats"
+# The hypervisor's share of the core decides the tail (docs/performance.md,
+# "SIP runtime, third round"): say so next to the figures it spoils.
+if awk -v s="$steal_pct" 'BEGIN {exit !(s >= 1.0)}'; then
+  echo "warning:    the hypervisor took ${steal_pct}% of the runtime's core; at 1 % or more the p99 measures"
+  echo "            the host's stalls more than the runtime: repeat at a quieter time"
+fi
 if [ "$sipp_status" -ne 0 ]; then
   echo "sipp errors (first lines):" >&2
   head -5 "$work/sipp.err" >&2 || true
