@@ -44,19 +44,24 @@ done
 # 40 % of each send's cost (docs/performance.md, "SIP runtime, third
 # round"). SIP itself still flows between the two.
 rtp_sink=${RTP_SINK:-peer}
+case "$rtp_sink" in
+  peer | qdisc) ;;
+  *) echo "bench: RTP_SINK is peer (the default) or qdisc, not '$rtp_sink'" >&2; exit 2 ;;
+esac
 media_port=6000
 if [ "$rtp_sink" = qdisc ] && [ -z "${CALLFLOW_BENCH_NETNS:-}" ]; then
   command -v unshare >/dev/null && command -v tc >/dev/null || { echo "bench: RTP_SINK=qdisc needs unshare and tc" >&2; exit 2; }
   cargo build --release --quiet
-  exec unshare --net env CALLFLOW_BENCH_NETNS=1 "$0" "$@"
+  # From the repository's root (we cd'ed there): $0 may be relative to elsewhere.
+  exec unshare --net env CALLFLOW_BENCH_NETNS=1 "$PWD/bench/sip-load.sh" "$@"
 fi
 if [ -n "${CALLFLOW_BENCH_NETNS:-}" ]; then
   ip link set lo up
   # Everything goes through class 1:20 except UDP to the media ports
   # (RTP 6000, RTCP 6001), which meet a queue of length 0.
-  tc qdisc add dev lo root handle 1: htb default 20 2>/dev/null
-  tc class add dev lo parent 1: classid 1:10 htb rate 1kbit 2>/dev/null
-  tc class add dev lo parent 1: classid 1:20 htb rate 10gbit 2>/dev/null
+  tc qdisc add dev lo root handle 1: htb default 20
+  tc class add dev lo parent 1: classid 1:10 htb rate 1kbit quantum 1500
+  tc class add dev lo parent 1: classid 1:20 htb rate 10gbit quantum 200000
   tc qdisc add dev lo parent 1:10 handle 10: pfifo limit 0
   tc filter add dev lo parent 1: protocol ip u32 match ip protocol 17 0xff match ip dport "$media_port" 0xfffe flowid 1:10
 else
