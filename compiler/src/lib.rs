@@ -20,6 +20,8 @@ pub mod suggest;
 pub mod syntax;
 pub mod targets;
 #[cfg(test)]
+mod test_corpus;
+#[cfg(test)]
 mod test_mutate;
 
 pub use diagnostic::{Code, Diagnostic, Label, Severity};

@@ -6,35 +6,9 @@ use crate::format::{FormatError, format};
 use crate::span::FileId;
 use crate::syntax;
 use crate::syntax::codes::{SYNTAX_ERROR, UNCLOSED_BLOCK};
+pub use crate::test_corpus::examples;
+use crate::test_corpus::fixtures;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Every `*.flow` directly in `dir`, sorted, with its text.
-pub fn flows_in(dir: &Path) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (p.display().to_string(), text)
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-pub fn examples() -> Vec<(String, String)> {
-    let mut out = flows_in(&repo().join("examples"));
-    out.extend(flows_in(&repo().join("examples/shared")));
-    assert!(out.len() >= 9, "examples not found");
-    out
-}
 
 #[test]
 fn every_example_is_already_formatted() {
@@ -49,8 +23,7 @@ fn every_example_is_already_formatted() {
 
 #[test]
 fn every_fixture_formats_idempotently_or_is_refused_for_its_syntax_errors() {
-    let fixtures = flows_in(&repo().join("tests/diagnostics"));
-    assert!(fixtures.len() >= 30, "fixtures not found");
+    let fixtures = fixtures();
     let (mut formatted, mut refused) = (0, 0);
     for (path, text) in fixtures {
         let (_, diags) = syntax::parse(FileId(0), &text);

@@ -12,11 +12,11 @@
 use super::parse_item;
 use crate::span::FileId;
 use crate::syntax::{parse_chunk, parse_with, split, too_deep};
+use crate::test_corpus::{self, examples};
 use crate::test_mutate::{apply, edit};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 /// Not `FileId(0)`, so a span that forgets its file shows.
 const FILE: FileId = FileId(3);
@@ -85,33 +85,6 @@ fn assert_all_accepted(what: &str, text: &str, answered: &[Option<bool>]) {
 }
 
 // ── inputs ──────────────────────────────────────────────────────────────────
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Every `*.flow` directly in `dir`, sorted.
-fn flows_in(dir: &Path) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "flow"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            (p.display().to_string(), text)
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn examples() -> Vec<(String, String)> {
-    let mut out = flows_in(&repo().join("examples"));
-    out.extend(flows_in(&repo().join("examples/shared")));
-    assert!(out.len() >= 5, "examples not found");
-    out
-}
 
 /// A deterministic flow of `states` states in the style of the benchmark's
 /// generator: menus, `if`/`else if`/`else` ladders, `dial` with routed
@@ -568,7 +541,7 @@ fn every_example_and_fixture_agrees_and_examples_are_all_accepted() {
         differential_file(&format!("{path} with BOM"), &format!("\u{FEFF}{text}"), &mut tally);
     }
     let mut fixtures = Tally::default();
-    for (path, text) in flows_in(&repo().join("tests/diagnostics")) {
+    for (path, text) in test_corpus::fixtures() {
         differential_file(&path, &text, &mut fixtures);
     }
     println!("examples: {tally:?}; diagnostic fixtures: {fixtures:?}");
