@@ -5,9 +5,10 @@
 use super::model::Bundle;
 use super::{TargetKind, compile};
 use crate::diagnostic::Diagnostic;
-use crate::project;
+use crate::project::{self, Analysis, Project};
 
-pub fn compile_for(target: TargetKind, src: &str) -> (Bundle, Vec<Diagnostic>) {
+/// Check `src` as `t.flow`; it must have no errors.
+pub fn checked(src: &str) -> (Project, Analysis) {
     let (project, analysis) = project::check_source("t.flow", src);
     let errors: Vec<String> = analysis
         .diagnostics
@@ -16,6 +17,11 @@ pub fn compile_for(target: TargetKind, src: &str) -> (Bundle, Vec<Diagnostic>) {
         .map(|d| format!("{}: {}", d.code.id, d.message))
         .collect();
     assert!(errors.is_empty(), "the flow itself has errors: {errors:?}\n{src}");
+    (project, analysis)
+}
+
+pub fn compile_for(target: TargetKind, src: &str) -> (Bundle, Vec<Diagnostic>) {
+    let (project, analysis) = checked(src);
     let (bundle, diags) = compile(&project.asts, &analysis.ir, &project.sources, target);
     for d in &diags {
         assert!(

@@ -4,18 +4,11 @@
 use super::cut;
 use super::manifest;
 use super::model::{Bundle, EndKind, Plan, Route, StepKind, Text, TextPart};
+use super::test_support;
 use super::{TargetKind, Urls};
-use crate::project;
 
 fn bundle(src: &str) -> (Bundle, Vec<&'static str>) {
-    let (project, analysis) = project::check_source("t.flow", src);
-    let errors: Vec<_> = analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.code.id, d.message))
-        .collect();
-    assert!(errors.is_empty(), "fixture has errors: {errors:?}");
+    let (project, analysis) = test_support::checked(src);
     let (bundle, diags) = cut::bundle(&project.asts, &analysis.ir, &project.sources);
     (bundle, diags.iter().map(|d| d.code.id).collect())
 }
