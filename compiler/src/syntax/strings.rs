@@ -36,12 +36,10 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
                     Some('n') => text.push('\n'),
                     Some('t') => text.push('\t'),
                     Some(other) => {
-                        let at = Span::new(file, base + i, base + j + other.len_utf8());
-                        diags.push(
-                            Diagnostic::new(&SYNTAX_ERROR, format!("unknown escape `\\{other}` in a string"))
-                                .primary(at, "not a known escape")
-                                .help("the escapes are \\\" \\\\ \\n \\t \\{ and \\}; write `\\\\` for a backslash"),
-                        );
+                        diags.push(unknown_escape(
+                            Span::new(file, base + i, base + j + other.len_utf8()),
+                            other,
+                        ));
                         text.push(other);
                     }
                     None => {
@@ -58,12 +56,7 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
                     .map(|k| i + 1 + k)
                     .filter(|&k| inner[k..].starts_with('}'));
                 let Some(close) = close else {
-                    let at = Span::new(file, base + i, base + i + 1);
-                    diags.push(
-                        Diagnostic::new(&INVALID_INTERPOLATION, "this `{` is never closed")
-                            .primary(at, "interpolation starts here")
-                            .help("write `{name}` to insert a variable, or `\\{` for a literal brace"),
-                    );
+                    diags.push(unclosed_interpolation(Span::new(file, base + i, base + i + 1)));
                     text.push('{');
                     i += 1;
                     continue;
@@ -79,16 +72,7 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
                         span: name_span,
                     }));
                 } else {
-                    let shown = if name.trim().is_empty() {
-                        "an empty `{}`".to_string()
-                    } else {
-                        format!("`{{{name}}}`")
-                    };
-                    diags.push(
-                        Diagnostic::new(&INVALID_INTERPOLATION, format!("{shown} is not a variable name"))
-                            .primary(Span::new(file, base + i, base + close + 1), "expected `{name}`")
-                            .help("a variable name is letters, digits and `_`, starting with a letter; write `\\{` for a literal brace"),
-                    );
+                    diags.push(not_a_variable(Span::new(file, base + i, base + close + 1), name));
                 }
                 // `}` is one byte: what follows it is a character boundary.
                 i = close + 1;
@@ -100,6 +84,33 @@ pub fn decode(raw: &str, file: FileId, offset: usize, diags: &mut Vec<Diagnostic
         parts.push(StrPart::Text(text));
     }
     StrLit { parts, span }
+}
+
+/// `\q`: an escape the language does not have (`at` covers both characters).
+fn unknown_escape(at: Span, other: char) -> Diagnostic {
+    Diagnostic::new(&SYNTAX_ERROR, format!("unknown escape `\\{other}` in a string"))
+        .primary(at, "not a known escape")
+        .help("the escapes are \\\" \\\\ \\n \\t \\{ and \\}; write `\\\\` for a backslash")
+}
+
+/// A `{` with no `}` before the string ends (`at` is the brace).
+fn unclosed_interpolation(at: Span) -> Diagnostic {
+    Diagnostic::new(&INVALID_INTERPOLATION, "this `{` is never closed")
+        .primary(at, "interpolation starts here")
+        .help("write `{name}` to insert a variable, or `\\{` for a literal brace")
+}
+
+/// `{1x}`, `{}`: braces around something that is not a variable name
+/// (`at` covers the braces).
+fn not_a_variable(at: Span, name: &str) -> Diagnostic {
+    let shown = if name.trim().is_empty() {
+        "an empty `{}`".to_string()
+    } else {
+        format!("`{{{name}}}`")
+    };
+    Diagnostic::new(&INVALID_INTERPOLATION, format!("{shown} is not a variable name"))
+        .primary(at, "expected `{name}`")
+        .help("a variable name is letters, digits and `_`, starting with a letter; write `\\{` for a literal brace")
 }
 
 pub fn is_ident(s: &str) -> bool {
@@ -134,12 +145,10 @@ mod tests {
                     Some((_, 'n')) => text.push('\n'),
                     Some((_, 't')) => text.push('\t'),
                     Some((j, other)) => {
-                        let at = Span::new(file, base + i, base + j + other.len_utf8());
-                        diags.push(
-                            Diagnostic::new(&SYNTAX_ERROR, format!("unknown escape `\\{other}` in a string"))
-                                .primary(at, "not a known escape")
-                                .help("the escapes are \\\" \\\\ \\n \\t \\{ and \\}; write `\\\\` for a backslash"),
-                        );
+                        diags.push(unknown_escape(
+                            Span::new(file, base + i, base + j + other.len_utf8()),
+                            other,
+                        ));
                         text.push(other);
                     }
                     None => text.push('\\'),
@@ -150,12 +159,7 @@ mod tests {
                         .map(|k| i + 1 + k)
                         .filter(|&k| inner[k..].starts_with('}'));
                     let Some(close) = close else {
-                        let at = Span::new(file, base + i, base + i + 1);
-                        diags.push(
-                            Diagnostic::new(&INVALID_INTERPOLATION, "this `{` is never closed")
-                                .primary(at, "interpolation starts here")
-                                .help("write `{name}` to insert a variable, or `\\{` for a literal brace"),
-                        );
+                        diags.push(unclosed_interpolation(Span::new(file, base + i, base + i + 1)));
                         text.push('{');
                         continue;
                     };
@@ -170,12 +174,7 @@ mod tests {
                             span: name_span,
                         }));
                     } else {
-                        let shown = if name.trim().is_empty() {
-                            "an empty `{}`".to_string()
-                        } else {
-                            format!("`{{{name}}}`")
-                        };
-                        diags.push(Diagnostic::new(&INVALID_INTERPOLATION, format!("{shown} is not a variable name")).primary(Span::new(file, base + i, base + close + 1), "expected `{name}`").help("a variable name is letters, digits and `_`, starting with a letter; write `\\{` for a literal brace"));
+                        diags.push(not_a_variable(Span::new(file, base + i, base + close + 1), name));
                     }
                     while chars.peek().is_some_and(|&(k, _)| k <= close) {
                         chars.next();
