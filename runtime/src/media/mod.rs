@@ -3,6 +3,7 @@
 //! and recordings.
 
 pub mod audio;
+pub mod clip;
 pub mod dtmf;
 pub mod g711;
 pub mod goertzel;

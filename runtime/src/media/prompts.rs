@@ -18,8 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-/// Audio ready to send: 8 kHz mono 16-bit samples.
-pub type Clip = Arc<[i16]>;
+pub use super::clip::Clip;
 
 /// Bump when rendering changes (resampler, espeak options): old cache
 /// files are then simply not found.
@@ -186,7 +185,7 @@ impl Prompts {
                 samples
             }
         };
-        let clip: Clip = samples.into();
+        let clip: Clip = Arc::new(samples.into());
         if let Ok(mut m) = self.speech.lock() {
             m.insert(k, Arc::clone(&clip));
         }
@@ -239,7 +238,7 @@ impl Prompts {
         if let Some(clip) = self.files.lock().ok().and_then(|m| m.get(&path).cloned()) {
             return Ok(clip);
         }
-        let clip: Clip = audio::read_wav(&path)?.into();
+        let clip: Clip = Arc::new(audio::read_wav(&path)?.into());
         if let Ok(mut m) = self.files.lock() {
             m.insert(path, Arc::clone(&clip));
         }
@@ -267,14 +266,14 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// 250 ms of 1 kHz at −12 dBFS, with 5 ms ramps so it does not click.
 fn beep() -> Clip {
     let n = 2_000usize;
-    (0..n)
+    let samples = (0..n)
         .map(|i| {
             let ramp = (i.min(n - 1 - i) as f32 / 40.0).min(1.0);
             let v = 8_000.0 * ramp * (2.0 * std::f32::consts::PI * 1_000.0 * i as f32 / 8_000.0).sin();
             v as i16
         })
-        .collect::<Vec<_>>()
-        .into()
+        .collect::<Vec<_>>();
+    Arc::new(samples.into())
 }
 
 #[cfg(test)]

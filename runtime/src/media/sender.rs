@@ -9,13 +9,19 @@
 //! high-resolution timer until the earliest slot of any call, sends every
 //! packet due by then, and sleeps again: nothing else runs on the thread.
 //!
-//! The call's task still decides *what* is heard: it keeps a few frames
-//! queued ahead ([`LEAD`]) on its [`Track`], encoded, and the sender only
-//! decides *when*. A track is polled at every slot of its grid whether or
-//! not it has audio, so the grid never moves: a talkspurt after silence
+//! The call's task still decides *what* is heard: it queues whole prompts
+//! on its [`Track`] ([`Track::play`]), and the sender reads each slot's
+//! frame from the prompt's shared clip, encoded once in the call's G.711
+//! law ([`Audio`](super::clip::Audio)), so it decides *when*. The task is needed once per
+//! prompt, not every few frames: a task that the scheduler keeps waiting
+//! (the sender itself, at real-time priority, can starve it on a busy core)
+//! cannot leave a gap inside a prompt, only between two, and the task is
+//! told when to queue the next one well before the first ends (see
+//! `sip/server.rs`). A track is polled at every slot of its grid whether
+//! or not it has audio, so the grid never moves: a talkspurt after silence
 //! starts on the next slot, with the marker bit, its timestamp counting on
 //! through the silence (RFC 3551 §4.1). A key that stops a prompt flushes
-//! the queue, so barge-in is not delayed by the lead.
+//! the queue, so barge-in is immediate.
 //!
 //! The thread asks for real-time priority (SCHED_FIFO, when permitted), so
 //! that a busy core delays the packets only by what the hypervisor takes.
@@ -27,9 +33,11 @@
 //! port in the SDP answer), so `sendmmsg`, which batches datagrams of one
 //! socket, cannot gather packets of different calls.
 
+use super::clip::Clip;
 use super::pacer::{Pacer, SAMPLES_PER_PACKET};
 use super::rtp::Outgoing;
 use super::stats::STATS;
+use crate::sip::sdp::Codec;
 use socket2::{SockAddr, SockRef};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
@@ -42,14 +50,6 @@ use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
-/// Frames a call keeps queued ahead of the sender (320 ms): the call's task
-/// may be late by up to `(LEAD - REFILL)` slots (160 ms) without a gap in
-/// the audio. Only memory (160 bytes a frame) and the drain before a hangup
-/// grow with it: a key flushes the queue, and each frame is made for the
-/// instant it will be heard.
-pub const LEAD: usize = 16;
-/// The call's task tops the queue up when this many frames are left.
-pub const REFILL: usize = 8;
 /// Slots within this of now are sent in the same pass instead of sleeping
 /// for them: the OS timer wakes a few tens of µs late anyway.
 const BATCH: Duration = Duration::from_micros(100);
@@ -71,17 +71,26 @@ fn send_to(socket: &Socket, data: &[u8], to: SocketAddr) -> io::Result<usize> {
     SockRef::from(&socket.as_fd()).send_to(data, &SockAddr::from(to))
 }
 
-/// One encoded 20 ms frame and its payload type.
-struct Frame {
-    pt: u8,
-    payload: [u8; SAMPLES_PER_PACKET],
+/// A clip queued on a track: how far it has been sent, and how many
+/// times it still plays.
+struct Segment {
+    clip: Clip,
+    /// The frame to send next.
+    next: usize,
+    /// Plays left, the current one included (at least 1).
+    plays: u32,
 }
 
 /// What a call's task and the sender share, behind the track's lock (held
 /// for a few instructions at a time by either side).
 struct TrackState {
     pacer: Pacer,
-    frames: VecDeque<Frame>,
+    segments: VecDeque<Segment>,
+    /// Frames left in `segments`, every play counted.
+    frames: u64,
+    /// The law the frames are sent in, and its payload type.
+    codec: Codec,
+    pt: u8,
     /// Where to send; `None` while the caller holds the call or before the
     /// SDP answer: slots pass and frames are used up, nothing is sent.
     remote: Option<SocketAddr>,
@@ -91,7 +100,23 @@ struct TrackState {
 impl TrackState {
     /// The slot after the queued frames.
     fn tail_due(&self) -> Instant {
-        self.pacer.due_of(self.pacer.slot() + self.frames.len() as u64)
+        self.pacer.due_of(self.pacer.slot() + self.frames)
+    }
+
+    /// Move past the front frame (sent, or passed on hold).
+    fn advance(&mut self) {
+        let Some(front) = self.segments.front_mut() else {
+            return;
+        };
+        self.frames = self.frames.saturating_sub(1);
+        front.next += 1;
+        if front.next >= front.clip.frames() {
+            front.next = 0;
+            front.plays = front.plays.saturating_sub(1);
+            if front.plays == 0 {
+                self.segments.pop_front();
+            }
+        }
     }
 }
 
@@ -102,9 +127,22 @@ struct TrackShared {
 impl TrackShared {
     fn lock(&self) -> MutexGuard<'_, TrackState> {
         // A panic while holding the lock cannot leave the queue half
-        // written (every update is one push, pop or clear): go on.
+        // written (every update is a few field writes that keep `frames`
+        // equal to what the segments hold): go on.
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// Where a clip queued by [`Track::play`] falls on the call's media clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Queued {
+    /// When its first frame leaves.
+    pub starts: Instant,
+    /// When it has been heard: the slot after its last frame.
+    pub ends: Instant,
+    /// Nothing was queued before it: the track was silent (or had just run
+    /// dry, which is a gap when the clip should have followed another).
+    pub after_silence: bool,
 }
 
 /// A call's outgoing audio, as its task sees it.
@@ -114,48 +152,48 @@ pub struct Track {
 
 impl Track {
     /// Frames queued and not yet sent.
-    pub fn queued(&self) -> usize {
-        self.shared.lock().frames.len()
-    }
-
-    /// Frames queued, and when a frame pushed now would leave (the slot
-    /// after the queued ones), read together. The sender moves a frame from
-    /// the queue to the past in one step, so the instant stays right while
-    /// the task pushes more: the n-th frame pushed leaves n slots later.
-    pub fn tail(&self) -> (usize, Instant) {
-        let s = self.shared.lock();
-        (s.frames.len(), s.tail_due())
-    }
-
-    /// When the task should top the queue up: when [`REFILL`] frames are left.
-    pub fn refill_at(&self) -> Instant {
-        let s = self.shared.lock();
-        let left = s.frames.len().saturating_sub(REFILL) as u64;
-        s.pacer.due_of(s.pacer.slot() + left)
+    pub fn queued(&self) -> u64 {
+        self.shared.lock().frames
     }
 
     /// When the last queued frame will have left; `None` if none is queued.
     pub fn drained_at(&self) -> Option<Instant> {
         let s = self.shared.lock();
-        (!s.frames.is_empty()).then(|| s.tail_due())
+        (s.frames > 0).then(|| s.tail_due())
     }
 
-    /// Queue one encoded frame (G.711: one byte per sample).
-    pub fn push(&self, pt: u8, payload: &[u8]) {
-        let mut frame = Frame {
-            pt,
-            payload: [0; SAMPLES_PER_PACKET],
-        };
-        let n = payload.len().min(SAMPLES_PER_PACKET);
-        if let (Some(dst), Some(src)) = (frame.payload.get_mut(..n), payload.get(..n)) {
-            dst.copy_from_slice(src);
+    /// Queue `clip` to play `plays` times after what is queued. The sender
+    /// moves a frame from the queue to the past in one step, so the instants
+    /// returned stay right while it sends.
+    pub fn play(&self, clip: Clip, plays: u32) -> Queued {
+        let mut s = self.shared.lock();
+        let after_silence = s.frames == 0;
+        let starts = s.tail_due();
+        let frames = (clip.frames() as u64).saturating_mul(u64::from(plays));
+        if frames > 0 {
+            s.frames += frames;
+            s.segments.push_back(Segment { clip, next: 0, plays });
         }
-        self.shared.lock().frames.push_back(frame);
+        Queued {
+            starts,
+            ends: s.tail_due(),
+            after_silence,
+        }
     }
 
-    /// Drop the queued frames (a key stopped the prompt; the codec changed).
+    /// Send in `codec` with payload type `pt` from the next frame on (the
+    /// answer or a re-INVITE chose it); what is queued is not lost.
+    pub fn codec(&self, codec: Codec, pt: u8) {
+        let mut s = self.shared.lock();
+        s.codec = codec;
+        s.pt = pt;
+    }
+
+    /// Drop the queued frames (a key stopped the prompt).
     pub fn flush(&self) {
-        self.shared.lock().frames.clear();
+        let mut s = self.shared.lock();
+        s.segments.clear();
+        s.frames = 0;
     }
 
     /// Send to `remote` from now on, or nothing (`None`: on hold).
@@ -281,7 +319,10 @@ impl MediaSender {
         let shared = Arc::new(TrackShared {
             state: Mutex::new(TrackState {
                 pacer: Pacer::new(t0),
-                frames: VecDeque::with_capacity(LEAD),
+                segments: VecDeque::new(),
+                frames: 0,
+                codec: Codec::Pcmu,
+                pt: 0,
                 remote: None,
                 closed: false,
             }),
@@ -389,7 +430,7 @@ impl Stream {
     /// instant to look again, or `None` when the track is closed.
     fn slot(&mut self, packet: &mut Vec<u8>) -> Option<Instant> {
         let now = Instant::now();
-        let (frame, remote, slot, due, next) = {
+        let (built, remote, due, next) = {
             // Never wait for the call's task here: it runs at normal priority
             // on the same core and may have been preempted (by this thread)
             // while holding the lock. Waiting would hold up every other call;
@@ -411,11 +452,20 @@ impl Stream {
             if slot > expected {
                 STATS.slots_skipped.fetch_add(slot - expected, Ordering::Relaxed);
             }
-            let frame = s.frames.pop_front();
-            (frame, s.remote, slot, due, s.pacer.due())
+            // The packet is built under the lock, straight from the shared
+            // clip (a copy of 160 bytes): nothing is cloned per packet.
+            let mut built = false;
+            if let Some(front) = s.segments.front()
+                && s.remote.is_some()
+            {
+                self.out
+                    .packet(slot, s.pt, front.clip.frame(s.codec, front.next), packet);
+                built = true;
+            }
+            s.advance();
+            (built, s.remote, due, s.pacer.due())
         };
-        if let (Some(frame), Some(remote)) = (frame, remote) {
-            self.out.packet(slot, frame.pt, &frame.payload, packet);
+        if let (true, Some(remote)) = (built, remote) {
             let sent_at = Instant::now();
             // UDP: a full socket buffer loses the datagram, as the network would.
             if send_to(&self.rtp, packet, remote).is_ok() {

@@ -14,8 +14,9 @@ pub struct Stats {
     late: [AtomicU64; BUCKETS],
     pub packets_sent: AtomicU64,
     pub packets_received: AtomicU64,
-    /// Times a playing call's queue ran dry before its task topped it up:
-    /// each is a gap the caller hears.
+    /// Times a call's audio ran dry between two prompts that should have
+    /// followed each other (its task queued the second too late): each is
+    /// a gap the caller hears.
     pub underruns: AtomicU64,
     /// Slots the sender skipped because it was more than a few slots late
     /// (the process or the machine stalled): gaps too, never bursts.

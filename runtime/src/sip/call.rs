@@ -1,8 +1,9 @@
 //! One answered call, sans IO: the VM, what the call is doing (playing a
 //! prompt, waiting for keys, recording), the keys typed ahead, and the
 //! call's limits. The driver (`server.rs`) feeds it time, audio, keys and
-//! SIP signals, asks it for the next 20 ms of audio when it plays, and
-//! carries out what it asks for (hang up, render a prompt, log a line).
+//! SIP signals, takes each prompt it plays (whole: the media sender reads
+//! the frames) and tells it when the prompt has been heard, and carries out
+//! what it asks for (hang up, render a prompt, log a line).
 //!
 //! Semantics the VM leaves to the host (docs/sip.md, "How calls behave"):
 //! - a key pressed while prompts play stops them and skips the prompts
@@ -18,8 +19,8 @@
 
 use super::config::Settings;
 use crate::media::audio::WavWriter;
-use crate::media::pacer::SAMPLES_PER_PACKET;
-use crate::media::prompts::{Clip, Prompts, SayKey};
+use crate::media::clip::Clip;
+use crate::media::prompts::{Prompts, SayKey};
 use crate::vm::{Effect, Event, HangupReason, TraceEvent, Vm};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
@@ -64,6 +65,18 @@ impl RenderJob {
     }
 }
 
+/// A prompt for the driver to queue on the call's media track, whole.
+pub struct Prompt {
+    pub clip: Clip,
+    /// Times it plays, back to back.
+    pub plays: u32,
+    /// What follows may start being prepared before the prompt has been
+    /// heard (the next prompt is queued behind it, without a gap). Not so
+    /// for the beep before a recording: the recording starts when the beep
+    /// has been heard, not while it plays.
+    pub follow_early: bool,
+}
+
 /// Who the call is, for the log.
 #[derive(Clone, Debug, Default)]
 pub struct CallMeta {
@@ -93,9 +106,10 @@ enum Activity {
     Idle,
     Playing {
         clip: Clip,
-        pos: usize,
-        repeats_left: u32,
+        plays: u32,
         then: Then,
+        /// The driver has taken it ([`CallCore::take_prompt`]).
+        taken: bool,
     },
     Rendering {
         repeat: u32,
@@ -294,43 +308,42 @@ impl CallCore {
         }
     }
 
-    /// The next 20 ms of audio while playing (zero-padded at the end of a
-    /// clip); `false` when not playing. `now` is when the frame will be
-    /// heard (the driver queues frames ahead of the media clock), so what
-    /// follows the prompt (an input's timeout, a pause) starts when the
-    /// caller has heard it.
-    pub fn next_frame(&mut self, now: Instant, frame: &mut [i16; SAMPLES_PER_PACKET]) -> bool {
+    /// The prompt the call now plays, once: the driver queues it on the
+    /// call's track and calls [`CallCore::prompt_heard`] when it will have
+    /// been heard. `None` when not playing or already taken.
+    pub fn take_prompt(&mut self) -> Option<Prompt> {
         let Activity::Playing {
             clip,
-            pos,
-            repeats_left,
+            plays,
             then,
+            taken,
         } = &mut self.activity
         else {
-            return false;
+            return None;
         };
-        let take = clip.len().saturating_sub(*pos).min(SAMPLES_PER_PACKET);
-        if let (Some(src), Some(dst)) = (clip.get(*pos..*pos + take), frame.get_mut(..take)) {
-            dst.copy_from_slice(src);
+        if std::mem::replace(taken, true) {
+            return None;
         }
-        for s in frame.iter_mut().skip(take) {
-            *s = 0;
+        Some(Prompt {
+            clip: Arc::clone(clip),
+            plays: *plays,
+            follow_early: *then == Then::Done,
+        })
+    }
+
+    /// The prompt taken by [`CallCore::take_prompt`] has been heard (or
+    /// will have been by `at`: the driver may say so ahead, so that the
+    /// next prompt is queued behind it without a gap). What follows (an
+    /// input's timeout, a pause, a recording) is measured from `at`.
+    pub fn prompt_heard(&mut self, at: Instant) {
+        let Activity::Playing { then, taken: true, .. } = self.activity else {
+            return; // a key stopped it, or the call ended
+        };
+        self.activity = Activity::Idle;
+        match then {
+            Then::Done => self.resume(at, Event::Done),
+            Then::Record => self.begin_recording(at),
         }
-        *pos += take;
-        if *pos >= clip.len() {
-            if *repeats_left > 1 {
-                *repeats_left -= 1;
-                *pos = 0;
-            } else {
-                let then = *then;
-                self.activity = Activity::Idle;
-                match then {
-                    Then::Done => self.resume(now, Event::Done),
-                    Then::Record => self.begin_recording(now),
-                }
-            }
-        }
-        take > 0
     }
 
     /// A key from the caller (RFC 4733, in-band or SIP INFO).
@@ -383,6 +396,11 @@ impl CallCore {
         let Activity::Recording(r) = &mut self.activity else {
             return;
         };
+        if now < r.started {
+            // Heard while the prompt before the recording still played (the
+            // driver said it was heard ahead, to queue what follows).
+            return;
+        }
         let speech = rms(samples) > SPEECH_RMS;
         if speech {
             r.last_voice = Some(now);
@@ -454,9 +472,9 @@ impl CallCore {
             Ok(clip) if !clip.is_empty() => {
                 self.activity = Activity::Playing {
                     clip,
-                    pos: 0,
-                    repeats_left: repeat.max(1),
+                    plays: repeat.max(1),
                     then: Then::Done,
+                    taken: false,
                 };
             }
             Ok(_) => {
@@ -496,6 +514,13 @@ impl CallCore {
 
     fn finish(&mut self, now: Instant, reason: &str, hang_up: bool) {
         self.over = true;
+        if matches!(self.activity, Activity::Playing { .. }) {
+            // Ended mid-prompt from outside the flow (shutdown, the longest
+            // call, the caller): the rest of the prompt is not heard, and the
+            // hangup does not wait for it. A flow's own hangup comes after
+            // its last prompt was heard, so that one is not cut.
+            self.cut = true;
+        }
         self.activity = Activity::Idle;
         let duration_ms = self.started.map_or(0, |s| {
             u64::try_from(now.duration_since(s).as_millis()).unwrap_or(u64::MAX)
@@ -645,9 +670,9 @@ impl CallCore {
                 if beep {
                     self.activity = Activity::Playing {
                         clip: self.prompts.beep(),
-                        pos: 0,
-                        repeats_left: 1,
+                        plays: 1,
                         then: Then::Record,
+                        taken: false,
                     };
                 } else {
                     self.begin_recording(now);
@@ -699,9 +724,9 @@ impl CallCore {
         }
         self.activity = Activity::Playing {
             clip,
-            pos: 0,
-            repeats_left: repeat.max(1),
+            plays: repeat.max(1),
             then: Then::Done,
+            taken: false,
         };
         None
     }

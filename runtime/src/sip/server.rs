@@ -4,21 +4,23 @@
 //! The SIP task owns the [`Endpoint`] (no locks): it feeds it datagrams,
 //! commands from calls and timer expiries, and carries out what comes out
 //! (send, start a call task, signal a call, log). A call task owns its two
-//! media sockets and its [`CallCore`]; it sleeps until the next 20 ms slot
-//! while it plays, or until its next deadline otherwise, and wakes for
-//! RTP, RTCP, signals and rendered prompts.
+//! media sockets and its [`CallCore`]; it queues each prompt on the call's
+//! media track whole, sleeps until shortly before the prompt has been heard
+//! or until its next deadline, and wakes for RTP, RTCP, signals and
+//! rendered prompts.
 
 use super::call::{CallCore, CallMeta, CallOut};
 use super::config::Settings;
 use super::endpoint::{CallStart, Command, Endpoint, MediaAllocator, MediaPorts, Output, Signal};
 use super::sdp::{Codec, Negotiated};
+use crate::media::clip::Clip;
 use crate::media::dtmf::Rfc4733;
 use crate::media::g711;
 use crate::media::goertzel::Goertzel;
-use crate::media::pacer::{PTIME, SAMPLES_PER_PACKET};
-use crate::media::prompts::{Clip, Prompts};
+use crate::media::pacer::PTIME;
+use crate::media::prompts::Prompts;
 use crate::media::rtp;
-use crate::media::sender::{LEAD, MediaSender, Track};
+use crate::media::sender::{MediaSender, Track};
 use crate::media::stats::STATS;
 use callflow_compiler::bytecode::Program;
 use std::collections::HashMap;
@@ -39,6 +41,18 @@ const IDLE_WAKE: Duration = Duration::from_secs(60);
 const HANGUP_DRAIN_MARGIN: Duration = Duration::from_millis(200);
 /// How long shutdown waits for calls to hang up.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+/// How long before a prompt has been heard its call is told so, and queues
+/// what follows (the next prompt) behind it: a call task that the scheduler
+/// keeps waiting up to this long still leaves no gap between two prompts.
+/// Measured on a busy one-core host: bursts of task wake-ups up to 250 ms
+/// late (docs/performance.md, "SIP runtime, third round"). A key pressed
+/// in this last stretch of a prompt goes to what follows it, as a key
+/// typed ahead does.
+const FOLLOW_AHEAD: Duration = Duration::from_millis(250);
+/// Prompts one wake-up may queue back to back (each shorter than
+/// [`FOLLOW_AHEAD`]); the VM's own bound on effects stops a flow that
+/// loops on one, this one keeps a wake-up short.
+const MAX_QUEUED_AT_ONCE: usize = 64;
 
 /// Where call log lines go: stdout or a file, one JSON object per line.
 pub struct CallLog {
@@ -273,20 +287,27 @@ pub async fn serve(socket: StdUdpSocket, host: Host, shutdown: impl Future<Outpu
 }
 
 /// The media state of a call task: the incoming side (sockets it reads,
-/// DTMF detectors, decoding) and the outgoing track it keeps filled ahead
-/// of the media sender.
+/// DTMF detectors, decoding) and the outgoing track it queues prompts on.
 struct Media {
     /// The outgoing audio, from the answer on (the call's media clock
     /// starts with the ACK, so the track is made then).
     track: Option<Track>,
-    /// Frames of the current talkspurt have been queued (a dry queue now
-    /// is a gap, not the start of a prompt).
-    spurt: bool,
+    /// The prompt the call is playing, once queued.
+    playing: Option<Playing>,
     negotiated: Option<Negotiated>,
     rfc4733: Rfc4733,
     inband: Option<Goertzel>,
-    payload: Vec<u8>,
     decoded: Vec<i16>,
+}
+
+/// A prompt queued on the track, until its call is told it was heard.
+#[derive(Clone, Copy)]
+struct Playing {
+    /// When its last frame has been sent.
+    ends: std::time::Instant,
+    /// When to tell the call ([`FOLLOW_AHEAD`] before `ends`, or at
+    /// `ends` when nothing may start early).
+    tell_at: std::time::Instant,
 }
 
 impl Media {
@@ -295,10 +316,6 @@ impl Media {
             Some(_) => None,
             None => Some(self.inband.take().unwrap_or_default()),
         };
-        if self.negotiated.as_ref().is_some_and(|old| old.codec_pt != n.codec_pt) {
-            // Frames queued in the old codec are not what the caller now expects.
-            self.flush();
-        }
         self.negotiated = Some(n);
         self.route();
     }
@@ -311,61 +328,68 @@ impl Media {
 
     fn route(&self) {
         if let (Some(track), Some(n)) = (&self.track, &self.negotiated) {
+            // A new codec applies from the next frame: the queue is encoded
+            // in both laws, so nothing queued is lost.
+            track.codec(n.codec, n.codec_pt);
             // On hold (or no address), slots pass and nothing is sent.
             track.route(n.remote.filter(|_| n.we_send));
         }
     }
 
-    /// Drop what is queued (a key stopped the prompt, the codec changed).
+    /// Drop what is queued (a key stopped the prompt).
     fn flush(&mut self) {
         if let Some(track) = &self.track {
             track.flush();
         }
-        self.spurt = false;
+        self.playing = None;
     }
 
-    fn queued(&self) -> usize {
+    fn queued(&self) -> u64 {
         self.track.as_ref().map_or(0, Track::queued)
     }
 
-    /// Keep [`LEAD`] frames queued while the call plays, each asked of the
-    /// call for the instant it will be heard.
-    fn top_up(&mut self, core: &mut CallCore) {
-        let mut frame = [0i16; SAMPLES_PER_PACKET];
+    /// When the task must wake for the prompt that plays.
+    fn wake_at(&self) -> Option<std::time::Instant> {
+        self.playing.map(|p| p.tell_at)
+    }
+
+    /// Queue the prompt the call plays, and tell the call when one it
+    /// plays has been heard (ahead, so the next one follows without a gap).
+    fn follow(&mut self, core: &mut CallCore) {
         let Some(track) = &self.track else {
             return;
         };
-        if !core.is_playing() {
-            self.spurt = false;
-            return;
-        }
-        // One look at the queue (one lock, not three a frame): the sender
-        // only takes from its front, so the n-th frame pushed now leaves n
-        // slots after `tail` (a slot later if the queue ran dry meanwhile).
-        let (queued, tail) = track.tail();
-        if self.spurt && queued == 0 {
-            STATS.underruns.fetch_add(1, Ordering::Relaxed);
-        }
-        let mut pushed: u32 = 0;
-        // Empty clips end without a frame; bound the loop all the same.
-        for _ in 0..LEAD * 4 {
-            if !core.is_playing() || queued + pushed as usize >= LEAD {
+        // The end of the prompt just heard, when another should follow it.
+        let mut previous: Option<std::time::Instant> = None;
+        for _ in 0..MAX_QUEUED_AT_ONCE {
+            if let Some(p) = self.playing {
+                if !core.is_playing() {
+                    // A key or the end of the call stopped it.
+                    self.playing = None;
+                } else if std::time::Instant::now() < p.tell_at {
+                    return;
+                } else {
+                    self.playing = None;
+                    previous = Some(p.ends);
+                    core.prompt_heard(p.ends);
+                }
+            }
+            let Some(prompt) = core.take_prompt() else {
                 return;
+            };
+            let queued = track.play(prompt.clip, prompt.plays);
+            if queued.after_silence && previous.is_some_and(|end| queued.starts > end) {
+                // The track ran dry between two prompts: a gap the caller hears.
+                STATS.underruns.fetch_add(1, Ordering::Relaxed);
             }
-            let at = tail + PTIME * pushed;
-            if !core.next_frame(at, &mut frame) {
-                continue;
-            }
-            // Without an answer yet the frame is paced but not sent (the
-            // track has no route), so its codec does not matter.
-            let (codec, pt) = self
-                .negotiated
-                .as_ref()
-                .map_or((Codec::Pcmu, 0), |n| (n.codec, n.codec_pt));
-            g711::encode(codec, &frame, &mut self.payload);
-            track.push(pt, &self.payload);
-            pushed += 1;
-            self.spurt = true;
+            let tell_at = match prompt.follow_early {
+                true => queued.ends.checked_sub(FOLLOW_AHEAD).unwrap_or(queued.ends),
+                false => queued.ends,
+            };
+            self.playing = Some(Playing {
+                ends: queued.ends,
+                tell_at,
+            });
         }
     }
 
@@ -437,11 +461,10 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
     let cname = format!("callflow-{call}@{}", media.advertised);
     let mut m = Media {
         track: None,
-        spurt: false,
+        playing: None,
         negotiated: None,
         rfc4733: Rfc4733::default(),
         inband: None,
-        payload: Vec::with_capacity(SAMPLES_PER_PACKET),
         decoded: Vec::with_capacity(480),
     };
     if let Some(n) = negotiated {
@@ -458,13 +481,11 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
     loop {
         let mut wake: Option<std::time::Instant> = core.deadline();
         let mut earliest = |at: std::time::Instant| wake = Some(wake.map_or(at, |w| w.min(at)));
-        if let Some(track) = &m.track {
-            if core.is_playing() {
-                earliest(track.refill_at());
-            }
-            if let Some(limit) = hangup_after_audio {
-                earliest(track.drained_at().unwrap_or_else(std::time::Instant::now).min(limit));
-            }
+        if let Some(at) = m.wake_at() {
+            earliest(at);
+        }
+        if let (Some(track), Some(limit)) = (&m.track, hangup_after_audio) {
+            earliest(track.drained_at().unwrap_or_else(std::time::Instant::now).min(limit));
         }
         let wake = wake.map_or_else(|| Instant::now() + IDLE_WAKE, Instant::from_std);
         tokio::select! {
@@ -515,9 +536,9 @@ async fn run_call(start: CallStart, mut signals: mpsc::UnboundedReceiver<Signal>
         if core.take_cut() {
             m.flush();
         }
-        // Before draining: the prompt's end (met while queueing) can carry
-        // the flow on to a hangup or a new prompt.
-        m.top_up(&mut core);
+        // Before draining: a prompt heard can carry the flow on to a hangup
+        // or a new prompt.
+        m.follow(&mut core);
         for out in core.drain() {
             match out {
                 CallOut::Hangup => {

@@ -3,6 +3,7 @@
 //! other tests); the pacing itself is measured by `bench/sip-load.sh`.
 
 use super::*;
+use crate::media::clip::Audio;
 use std::net::UdpSocket;
 
 struct Rtp {
@@ -71,22 +72,33 @@ fn receive(phone: &UdpSocket) -> Rtp {
     parse(&buf[..n])
 }
 
-fn frame(byte: u8) -> [u8; SAMPLES_PER_PACKET] {
-    [byte; SAMPLES_PER_PACKET]
+/// A clip of one frame per value, each frame that value throughout.
+fn clip(values: &[i16]) -> Clip {
+    let samples = values
+        .iter()
+        .flat_map(|v| std::iter::repeat_n(*v, SAMPLES_PER_PACKET))
+        .collect();
+    Arc::new(Audio::new(samples))
+}
+
+/// The payload of a frame of `value` in `codec`.
+fn frame(codec: Codec, value: i16) -> Vec<u8> {
+    let mut out = Vec::new();
+    crate::media::g711::encode(codec, &[value; SAMPLES_PER_PACKET], &mut out);
+    out
 }
 
 #[test]
 fn queued_frames_leave_in_order_one_slot_apart() {
     let r = rig();
-    for b in 1..=5u8 {
-        r.track.push(0, &frame(b));
-    }
+    let values = [1_000, 2_000, 3_000, 4_000, 5_000];
+    r.track.play(clip(&values), 1);
     let start = Instant::now();
     let packets: Vec<Rtp> = (0..5).map(|_| receive(&r.phone)).collect();
     // Five slots: at least four slot lengths between the first and last.
     assert!(start.elapsed() >= Duration::from_millis(75), "{:?}", start.elapsed());
     for (i, p) in packets.iter().enumerate() {
-        assert_eq!(p.payload, frame(i as u8 + 1), "frame {i} in order");
+        assert_eq!(p.payload, frame(Codec::Pcmu, values[i]), "frame {i} in order");
         assert_eq!(p.pt, 0);
         assert_eq!(p.ssrc, packets[0].ssrc);
         assert_eq!(p.marker, i == 0, "only the first packet starts the talkspurt");
@@ -100,12 +112,32 @@ fn queued_frames_leave_in_order_one_slot_apart() {
 }
 
 #[test]
+fn a_clip_plays_as_many_times_as_asked_and_the_next_follows_without_a_gap() {
+    let r = rig();
+    r.track.play(clip(&[100, 200]), 3);
+    r.track.play(clip(&[300]), 1);
+    let packets: Vec<Rtp> = (0..7).map(|_| receive(&r.phone)).collect();
+    let expected: Vec<Vec<u8>> = [100, 200, 100, 200, 100, 200, 300]
+        .iter()
+        .map(|v| frame(Codec::Pcmu, *v))
+        .collect();
+    let payloads: Vec<Vec<u8>> = packets.iter().map(|p| p.payload.clone()).collect();
+    assert_eq!(payloads, expected);
+    assert!(packets.iter().skip(1).all(|p| !p.marker), "one talkspurt");
+    for w in packets.windows(2) {
+        assert_eq!(w[1].ts, w[0].ts.wrapping_add(SAMPLES_PER_PACKET as u32));
+    }
+}
+
+#[test]
 fn a_talkspurt_after_silence_keeps_the_clock_and_sets_the_marker() {
     let r = rig();
-    r.track.push(8, &frame(1));
+    r.track.codec(Codec::Pcma, 8);
+    r.track.play(clip(&[1_000]), 1);
     let first = receive(&r.phone);
+    assert_eq!((first.pt, first.payload.clone()), (8, frame(Codec::Pcma, 1_000)));
     thread::sleep(Duration::from_millis(200));
-    r.track.push(8, &frame(2));
+    r.track.play(clip(&[2_000]), 1);
     let second = receive(&r.phone);
     assert!(second.marker, "a new talkspurt");
     assert_eq!(second.seq, first.seq.wrapping_add(1), "sequence numbers have no gap");
@@ -119,27 +151,48 @@ fn a_talkspurt_after_silence_keeps_the_clock_and_sets_the_marker() {
 }
 
 #[test]
+fn a_new_codec_applies_from_the_next_frame_and_loses_nothing() {
+    let r = rig();
+    let values: Vec<i16> = (1..=10).map(|i| i * 1_000).collect();
+    r.track.play(clip(&values), 1);
+    let first = receive(&r.phone);
+    r.track.codec(Codec::Pcma, 8);
+    let mut packets = vec![first];
+    packets.extend((1..10).map(|_| receive(&r.phone)));
+    for (i, p) in packets.iter().enumerate() {
+        let codec = if p.pt == 8 { Codec::Pcma } else { Codec::Pcmu };
+        assert_eq!(
+            p.payload,
+            frame(codec, values[i]),
+            "frame {i}, in the law of its payload type"
+        );
+    }
+    let switched = packets.iter().position(|p| p.pt == 8).expect("the new codec is used");
+    assert!(packets[switched..].iter().all(|p| p.pt == 8), "and kept");
+}
+
+#[test]
 fn a_flush_drops_what_is_queued() {
     let r = rig();
-    for _ in 0..LEAD {
-        r.track.push(0, &frame(7));
-    }
+    r.track.play(clip(&[7_000; 16]), 1);
     r.track.flush();
     assert_eq!(r.track.queued(), 0);
-    r.track.push(0, &frame(9));
+    r.track.play(clip(&[9_000]), 1);
     let p = receive(&r.phone);
     // At most the frame being sent when the flush came got out first.
-    let p = if p.payload == frame(7) { receive(&r.phone) } else { p };
-    assert_eq!(p.payload, frame(9));
+    let p = if p.payload == frame(Codec::Pcmu, 7_000) {
+        receive(&r.phone)
+    } else {
+        p
+    };
+    assert_eq!(p.payload, frame(Codec::Pcmu, 9_000));
 }
 
 #[test]
 fn on_hold_slots_pass_and_nothing_is_sent() {
     let r = rig();
     r.track.route(None);
-    for _ in 0..3 {
-        r.track.push(0, &frame(1));
-    }
+    r.track.play(clip(&[1_000; 3]), 1);
     let deadline = Instant::now() + Duration::from_secs(2);
     while r.track.queued() > 0 && Instant::now() < deadline {
         thread::sleep(Duration::from_millis(10));
@@ -153,40 +206,39 @@ fn on_hold_slots_pass_and_nothing_is_sent() {
 }
 
 #[test]
-fn the_queue_says_when_to_top_it_up_and_when_it_drains() {
+fn play_says_where_a_clip_falls_on_the_clock_and_when_the_queue_drains() {
     let r = rig();
     r.track.route(None);
     assert_eq!(r.track.drained_at(), None);
-    let (_, before) = r.track.tail();
-    for _ in 0..LEAD {
-        r.track.push(0, &frame(1));
-    }
-    let drained = r.track.drained_at().expect("frames are queued");
-    let refill = r.track.refill_at();
-    assert!(refill < drained);
-    // LEAD frames take LEAD slots; REFILL of them are left at refill time
-    // (the sender may have taken one slot meanwhile).
-    let span = drained.saturating_duration_since(before);
-    assert!(span >= Duration::from_millis(20 * (LEAD as u64 - 1)), "{span:?}");
-    let gap = drained.saturating_duration_since(refill);
-    assert_eq!(gap, Duration::from_millis(20 * REFILL as u64));
+    let first = r.track.play(clip(&[1; 16]), 1);
+    assert!(first.after_silence);
+    assert_eq!(first.ends - first.starts, Duration::from_millis(320));
+    let second = r.track.play(clip(&[2, 3]), 3);
+    assert!(!second.after_silence, "queued behind the first");
+    // The sender may take slots meanwhile; the instants do not move.
+    assert_eq!(second.starts, first.ends);
+    assert_eq!(second.ends - second.starts, Duration::from_millis(120));
+    assert_eq!(r.track.drained_at(), Some(second.ends));
+    let empty = r.track.play(clip(&[]), 1);
+    assert_eq!(
+        (empty.starts, empty.ends),
+        (second.ends, second.ends),
+        "nothing to play"
+    );
+    assert!(r.track.queued() <= 22);
 }
 
 #[test]
 fn sender_reports_go_to_the_next_port() {
     let r = rig();
-    // Keep sending for a little over RTCP_EVERY.
-    let until = Instant::now() + RTCP_EVERY + Duration::from_millis(500);
-    let mut sent = 0;
-    while Instant::now() < until {
-        while r.track.queued() < LEAD {
-            r.track.push(0, &frame(3));
-            sent += 1;
-        }
-        thread::sleep(Duration::from_millis(40));
-    }
-    assert!(sent > 200);
+    // A little over RTCP_EVERY of audio.
+    let slots = (RTCP_EVERY + Duration::from_millis(500)).as_millis() / 20;
+    r.track
+        .play(clip(&[3_000]), u32::try_from(slots).expect("a few hundred"));
     let mut buf = [0u8; 512];
+    r.phone_rtcp
+        .set_read_timeout(Some(RTCP_EVERY + Duration::from_secs(3)))
+        .expect("timeout");
     let (n, _) = r.phone_rtcp.recv_from(&mut buf).expect("a sender report");
     assert!(n >= 28);
     assert_eq!(buf[1], 200, "an SR");
@@ -225,18 +277,16 @@ fn a_call_holding_its_lock_does_not_hold_up_the_others() {
         )
         .expect("a track");
     other.route(Some(other_phone.local_addr().expect("bound")));
-    r.track.push(0, &frame(1));
+    r.track.play(clip(&[1_000]), 1);
     // The first call's task "is preempted" while it holds its track's lock.
     let held = r.track.shared.lock();
     let start = Instant::now();
-    for _ in 0..5 {
-        other.push(0, &frame(2));
-    }
+    other.play(clip(&[2_000; 5]), 1);
     let packets: Vec<Rtp> = (0..5).map(|_| receive(&other_phone)).collect();
-    assert!(packets.iter().all(|p| p.payload == frame(2)));
+    assert!(packets.iter().all(|p| p.payload == frame(Codec::Pcmu, 2_000)));
     let took = start.elapsed();
     drop(held);
     // The held call is served once its lock is free.
-    assert_eq!(receive(&r.phone).payload, frame(1));
+    assert_eq!(receive(&r.phone).payload, frame(Codec::Pcmu, 1_000));
     assert!(took < Duration::from_secs(2), "the other call went on ({took:?})");
 }

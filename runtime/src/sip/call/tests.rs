@@ -27,14 +27,26 @@ fn call(flow: &str, dir: &Path, settings: Settings) -> (CallCore, Instant) {
     (core, t0)
 }
 
-/// Run the call's clock from `from` to `to` in 20 ms steps, playing frames
-/// and ticking; returns the frames played and the renders asked for (done at once).
+/// Run the call's clock from `from` to `to` in 20 ms steps as the driver
+/// does, each prompt heard when its last frame has played (not ahead);
+/// returns the 20 ms frames heard in the window. It starts with nothing
+/// queued: call it again mid-prompt only after a key or a hangup.
 fn run(core: &mut CallCore, from: Instant, to: Instant) -> usize {
     let mut frames = 0;
     let mut now = from;
-    let mut frame = [0i16; SAMPLES_PER_PACKET];
+    let mut heard_at: Option<Instant> = None;
     while now < to {
-        if core.next_frame(now, &mut frame) {
+        if let Some(end) = heard_at.filter(|end| now >= *end) {
+            heard_at = None;
+            core.prompt_heard(end);
+        }
+        if heard_at.is_none()
+            && let Some(prompt) = core.take_prompt()
+        {
+            let slots = u32::try_from(prompt.clip.frames()).unwrap() * prompt.plays;
+            heard_at = Some(now + Duration::from_millis(20) * slots);
+        }
+        if heard_at.is_some_and(|end| now < end) && core.is_playing() {
             frames += 1;
         }
         core.tick(now);
@@ -334,4 +346,85 @@ fn a_prompt_not_ready_is_rendered_off_the_call_then_played() {
     let ev = events(&mut core);
     assert!(ev.iter().any(|e| e["event"] == "error"));
     assert_eq!(ended(&ev).as_deref(), Some("hangup"));
+}
+
+#[test]
+fn a_prompt_is_taken_once_and_what_follows_is_timed_from_when_it_was_heard() {
+    let dir = scratch("heard");
+    let (mut core, t0) = call(MENU, &dir, Settings::default());
+    let prompt = core.take_prompt().expect("the menu's prompt");
+    assert_eq!((prompt.clip.frames(), prompt.plays), (50, 1));
+    assert!(prompt.follow_early, "another prompt may be queued behind it");
+    assert!(core.take_prompt().is_none(), "taken once");
+    assert!(core.is_playing(), "it plays until it is heard");
+    // The driver says so ahead of the end: the menu's 3 s count from the end.
+    let heard = t0 + Duration::from_secs(1);
+    core.prompt_heard(heard);
+    assert!(!core.is_playing());
+    core.tick(heard + Duration::from_millis(2_980));
+    assert!(!core.is_over(), "still waiting for a key");
+    core.tick(heard + Duration::from_secs(3));
+    assert_eq!(states(&events(&mut core)), vec!["main", "gone"]);
+}
+
+#[test]
+fn a_prompt_stopped_by_a_key_is_not_taken_for_the_next_one_heard() {
+    let dir = scratch("heard-cut");
+    let (mut core, t0) = call(MENU, &dir, Settings::default());
+    assert!(core.take_prompt().is_some());
+    core.digit(t0 + Duration::from_millis(100), '1');
+    assert!(core.take_cut());
+    // The driver's word about the stopped prompt comes late: ignored.
+    core.prompt_heard(t0 + Duration::from_secs(1));
+    assert!(core.is_playing(), "step one's prompt still plays");
+    assert!(core.take_prompt().is_some(), "and is yet to be taken");
+    assert_eq!(states(&events(&mut core)), vec!["main", "one"]);
+}
+
+#[test]
+fn the_beep_is_heard_to_its_end_before_the_recording_starts() {
+    let dir = scratch("beep");
+    let settings = Settings {
+        recordings_dir: dir.join("rec"),
+        ..Settings::default()
+    };
+    std::fs::create_dir_all(&settings.recordings_dir).unwrap();
+    let flow = RECORD.replace("timeout 2s", "timeout 2s beep");
+    let (mut core, t0) = call(&flow, &dir, settings);
+    let beep = core.take_prompt().expect("the beep");
+    assert!(!beep.follow_early, "the recording must not start while it plays");
+    let heard = t0 + Duration::from_millis(250);
+    core.prompt_heard(heard);
+    // Audio from before that instant (the driver spoke ahead) is not kept.
+    core.audio_in(t0 + Duration::from_millis(100), &speech(20));
+    let mut now = heard;
+    for chunk in speech(500).chunks(160) {
+        core.audio_in(now, chunk);
+        now += Duration::from_millis(20);
+    }
+    core.digit(now, '#');
+    let ev = events(&mut core);
+    let ms = ev.iter().find(|e| e["event"] == "recording").unwrap()["duration_ms"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(ms, 500);
+}
+
+#[test]
+fn a_call_ended_mid_prompt_stops_the_prompt_and_one_ended_by_the_flow_does_not() {
+    let dir = scratch("end-cut");
+    let (mut core, t0) = call(MENU, &dir, Settings::default());
+    assert!(core.take_prompt().is_some());
+    core.end(t0 + Duration::from_millis(300), "shutdown");
+    assert!(
+        core.take_cut(),
+        "the driver drops the rest of the prompt and hangs up at once"
+    );
+    let (mut core, t0) = call(MENU, &dir, Settings::default());
+    core.digit(t0, '1');
+    assert!(core.take_cut(), "the key stopped the menu's prompt");
+    let prompt = core.take_prompt().expect("step one's prompt");
+    core.prompt_heard(t0 + Duration::from_millis(20) * u32::try_from(prompt.clip.frames()).unwrap());
+    assert!(core.is_over(), "step one hangs up after its prompt");
+    assert!(!core.take_cut(), "what is left of the prompt is heard before the BYE");
 }
