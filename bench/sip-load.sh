@@ -15,7 +15,10 @@
 #
 # Environment: MEDIA_RT=0 turns the media thread's real-time priority off;
 # RTP_SINK=qdisc (root) drops the RTP at the loopback queue instead of
-# delivering it to SIPp, see below; SERVER_CPU, SIPP_CPU, SIP_PORT.
+# delivering it to SIPp, see below; STARVE_MS=N (root) takes the runtime's
+# core from its call tasks for N ms of every second, see below; CALLFLOW=
+# another build's binary, for A/B comparisons (the default is this tree's
+# release build); SERVER_CPU, SIPP_CPU, SIP_PORT.
 #
 # Needs sipp (Debian sip-tester), espeak-ng and taskset; builds --release.
 # Traffic stays on 127.0.0.1; the run is bounded by HOLD + ramp + 60 s.
@@ -49,9 +52,23 @@ case "$rtp_sink" in
   *) echo "bench: RTP_SINK is peer (the default) or qdisc, not '$rtp_sink'" >&2; exit 2 ;;
 esac
 media_port=6000
+# STARVE_MS=N (root): during the steady state, a busy loop at SCHED_FIFO 5
+# takes the runtime's core for N ms, then sleeps a second, again and again.
+# The call tasks (normal priority) get no CPU meanwhile; the media thread
+# (SCHED_FIFO 10) still does. It reproduces on demand what the host's
+# slowdowns did in docs/performance.md's third round: call tasks starved
+# for up to 250 ms.
+starve_ms=${STARVE_MS:-0}
+case "$starve_ms" in
+  '' | *[!0-9]*) echo "bench: STARVE_MS is a number of milliseconds, not '$starve_ms'" >&2; exit 2 ;;
+esac
+if [ "$starve_ms" -gt 900 ]; then echo "bench: STARVE_MS is at most 900" >&2; exit 2; fi
+if [ "$starve_ms" -gt 0 ]; then
+  command -v chrt >/dev/null || { echo "bench: STARVE_MS needs chrt" >&2; exit 2; }
+fi
 if [ "$rtp_sink" = qdisc ] && [ -z "${CALLFLOW_BENCH_NETNS:-}" ]; then
   command -v unshare >/dev/null && command -v tc >/dev/null || { echo "bench: RTP_SINK=qdisc needs unshare and tc" >&2; exit 2; }
-  cargo build --release --quiet
+  [ -n "${CALLFLOW:-}" ] || cargo build --release --quiet
   # From the repository's root (we cd'ed there): $0 may be relative to elsewhere.
   exec unshare --net env CALLFLOW_BENCH_NETNS=1 "$PWD/bench/sip-load.sh" "$@"
 fi
@@ -64,13 +81,15 @@ if [ -n "${CALLFLOW_BENCH_NETNS:-}" ]; then
   tc class add dev lo parent 1: classid 1:20 htb rate 10gbit quantum 200000
   tc qdisc add dev lo parent 1:10 handle 10: pfifo limit 0
   tc filter add dev lo parent 1: protocol ip u32 match ip protocol 17 0xff match ip dport "$media_port" 0xfffe flowid 1:10
-else
+elif [ -z "${CALLFLOW:-}" ]; then
   cargo build --release --quiet
 fi
-bin=target/release/callflow
+bin=${CALLFLOW:-target/release/callflow}
+[ -x "$bin" ] || { echo "bench: no callflow binary at $bin" >&2; exit 2; }
 
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+starver=
+trap 'kill "$server" $starver 2>/dev/null || true; rm -rf "$work"' EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 cat > "$work/callflow.toml" <<TOML
 max_calls = $((calls + 100))
@@ -109,6 +128,18 @@ sipp_pid=$!
 # (the first ends HOLD seconds after it started).
 sleep $((ramp + 2))
 window=$(( hold - ramp - 3 > 2 ? hold - ramp - 3 : 2 ))
+if [ "$starve_ms" -gt 0 ]; then
+  # The loop bounds itself by the clock: a timer process would need the
+  # very core the loop holds.
+  (
+    while :; do
+      taskset -c "$server_cpu" chrt -f 5 bash -c \
+        'end=$(( ${EPOCHREALTIME/./} + '"$starve_ms"'000 )); while (( ${EPOCHREALTIME/./} < end )); do :; done'
+      sleep 1
+    done
+  ) &
+  starver=$!
+fi
 t0=$(cpu_ticks); s0=$(date +%s.%N); st0=$(steal_ticks)
 peak_rss=$(rss_kb)
 for _ in $(seq "$window"); do
@@ -116,6 +147,11 @@ for _ in $(seq "$window"); do
   rss=$(rss_kb); [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
 done
 t1=$(cpu_ticks); s1=$(date +%s.%N); st1=$(steal_ticks)
+if [ -n "$starver" ]; then
+  kill "$starver" 2>/dev/null || true
+  wait "$starver" 2>/dev/null || true
+  starver=
+fi
 up=$(grep -c '"event":"start"' "$work/calls.jsonl" || true)
 ended_in_window=$(grep -c '"event":"end"' "$work/calls.jsonl" || true)
 
@@ -134,7 +170,7 @@ steal_pct=$(awk -v a="$st0" -v b="$st1" -v s="$s0" -v e="$s1" -v hz="$hz" 'BEGIN
 cpu_pct=$(awk -v a="$t0" -v b="$t1" -v s="$s0" -v e="$s1" -v hz="$hz" 'BEGIN {printf "%.1f", (b - a) / hz / (e - s) * 100}')
 
 echo "machine:    $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r)"
-echo "command:    MEDIA_RT=${MEDIA_RT:-1} RTP_SINK=$rtp_sink bench/sip-load.sh $calls $hold $rate (server on cpu $server_cpu, sipp on cpu $sipp_cpu)"
+echo "command:    MEDIA_RT=${MEDIA_RT:-1} RTP_SINK=$rtp_sink STARVE_MS=$starve_ms${CALLFLOW:+ CALLFLOW=$CALLFLOW} bench/sip-load.sh $calls $hold $rate (server on cpu $server_cpu, sipp on cpu $sipp_cpu)"
 echo "load:       $(cut -d' ' -f1-3 /proc/loadavg) (load average at the end; other programs share the cores)"
 echo "sipp:       successful $ok_sipp, failed $failed_sipp (exit $sipp_status)"
 echo "runtime:    started $started, ended $ended, caller hung up $completed; up at once in the window: $up (ended meanwhile: $ended_in_window)"

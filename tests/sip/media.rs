@@ -153,13 +153,10 @@ fn stopping_the_server_hangs_up_calls_and_reports_the_pacing() {
     assert!(stats["send_deviation_us"]["p99"].as_u64().is_some());
 }
 
-#[test]
-fn the_last_prompt_is_heard_whole_before_the_hangup() {
-    if !peers_available() {
-        return;
-    }
-    // Half a second at 8 kHz: exactly 25 frames of 20 ms, none of them silent.
-    let audio = std::env::temp_dir().join(format!("callflow-sip-goodbye-{}", std::process::id()));
+/// A directory with `half_second.wav`: half a second at 8 kHz, exactly 25
+/// frames of 20 ms, none of them silent.
+fn half_second_audio(name: &str) -> std::path::PathBuf {
+    let audio = std::env::temp_dir().join(format!("callflow-sip-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&audio).expect("the audio dir");
     let spec = hound::WavSpec {
         channels: 1,
@@ -173,6 +170,15 @@ fn the_last_prompt_is_heard_whole_before_the_hangup() {
             .expect("a sample");
     }
     wav.finalize().expect("the WAV header");
+    audio
+}
+
+#[test]
+fn the_last_prompt_is_heard_whole_before_the_hangup() {
+    if !peers_available() {
+        return;
+    }
+    let audio = half_second_audio("goodbye");
     let server = Server::start(
         "goodbye",
         "tests/sip/flows/goodbye.flow",
@@ -180,11 +186,36 @@ fn the_last_prompt_is_heard_whole_before_the_hangup() {
     );
     let mut phone = Phone::new(server.addr);
     phone.call();
-    // The runtime queues audio ahead of the media clock; the hangup the
-    // flow asks for when the prompt is queued must wait for it to be sent.
+    // The flow moves on to its hangup before the prompt has been heard
+    // (to queue a next prompt in time); the BYE must wait for the audio.
     let packets = phone.listen(Duration::from_millis(1_500));
     assert_eq!(packets.len(), 25, "every frame of the last prompt");
     check_stream(&packets);
     assert!(phone.expect_bye(Duration::from_secs(3)), "then the BYE");
+    let _ = std::fs::remove_dir_all(&audio);
+}
+
+#[test]
+fn prompts_in_a_row_are_one_stream_without_a_gap() {
+    if !peers_available() {
+        return;
+    }
+    let audio = half_second_audio("in-a-row");
+    let mut server = Server::start(
+        "in-a-row",
+        "tests/sip/flows/in_a_row.flow",
+        &format!("audio_dir = {audio:?}"),
+    );
+    let mut phone = Phone::new(server.addr);
+    phone.call();
+    // Four half seconds (one of them a repeat): 100 frames, one talkspurt
+    // (no marker after the first, timestamps 160 apart throughout).
+    let packets = phone.listen(Duration::from_millis(2_800));
+    assert_eq!(packets.len(), 100, "every frame of the four prompts");
+    check_stream(&packets);
+    assert!(phone.expect_bye(Duration::from_secs(3)), "then the BYE");
+    let calls = server.stop();
+    let stats = calls.iter().find(|c| c["event"] == "stats").expect("stats at shutdown");
+    assert_eq!(stats["underruns"], 0, "no gap between the prompts: {stats}");
     let _ = std::fs::remove_dir_all(&audio);
 }
