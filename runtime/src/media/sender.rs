@@ -11,13 +11,13 @@
 //!
 //! The call's task still decides *what* is heard: it queues whole prompts
 //! on its [`Track`] ([`Track::play`]), and the sender reads each slot's
-//! frame from the prompt's shared clip, encoded once in the call's G.711
-//! law ([`Audio`](super::clip::Audio)), so it decides *when*. The task is needed once per
-//! prompt, not every few frames: a task that the scheduler keeps waiting
-//! (the sender itself, at real-time priority, can starve it on a busy core)
-//! cannot leave a gap inside a prompt, only between two, and the task is
-//! told when to queue the next one well before the first ends (see
-//! `sip/server.rs`). A track is polled at every slot of its grid whether
+//! frame from the prompt's shared clip, encoded once in both G.711 laws
+//! ([`Audio`](super::clip::Audio)), so it decides *when*. The task is
+//! needed once per prompt, not every few frames: a task that the scheduler
+//! keeps waiting (the sender itself, at real-time priority, can starve it
+//! on a busy core) cannot leave a gap inside a prompt, only between two,
+//! and the task is told when to queue the next one well before the first
+//! ends (see `sip/server.rs`). A track is polled at every slot of its grid whether
 //! or not it has audio, so the grid never moves: a talkspurt after silence
 //! starts on the next slot, with the marker bit, its timestamp counting on
 //! through the silence (RFC 3551 §4.1). A key that stops a prompt flushes
