@@ -196,6 +196,22 @@ fn speech(ms: u64) -> Vec<i16> {
     (0..ms * 8).map(|i| if i % 20 < 10 { 4_000 } else { -4_000 }).collect()
 }
 
+/// Settings whose recordings go to a fresh `rec` directory under `dir`.
+fn recording_settings(dir: &Path) -> Settings {
+    let settings = Settings {
+        recordings_dir: dir.join("rec"),
+        ..Settings::default()
+    };
+    std::fs::create_dir_all(&settings.recordings_dir).unwrap();
+    settings
+}
+
+/// The length of the call's one recording, from its log line.
+fn recorded_ms(events: &[Value]) -> u64 {
+    let rec = events.iter().find(|e| e["event"] == "recording").expect("a recording");
+    rec["duration_ms"].as_u64().expect("its length")
+}
+
 fn recorded(settings: &Settings) -> Vec<PathBuf> {
     std::fs::read_dir(&settings.recordings_dir)
         .unwrap()
@@ -207,11 +223,7 @@ fn recorded(settings: &Settings) -> Vec<PathBuf> {
 #[test]
 fn a_recording_ends_after_silence_and_its_file_has_the_audio() {
     let dir = scratch("record");
-    let settings = Settings {
-        recordings_dir: dir.join("rec"),
-        ..Settings::default()
-    };
-    std::fs::create_dir_all(&settings.recordings_dir).unwrap();
+    let settings = recording_settings(&dir);
     let (mut core, t0) = call(RECORD, &dir, settings.clone());
     // 1.5 s of speech in 20 ms packets, then silence.
     for (i, chunk) in speech(1_500).chunks(160).enumerate() {
@@ -243,11 +255,7 @@ fn a_recording_ends_after_silence_and_its_file_has_the_audio() {
 #[test]
 fn a_recording_of_nobody_is_a_timeout_and_leaves_no_file() {
     let dir = scratch("record-silent");
-    let settings = Settings {
-        recordings_dir: dir.join("rec"),
-        ..Settings::default()
-    };
-    std::fs::create_dir_all(&settings.recordings_dir).unwrap();
+    let settings = recording_settings(&dir);
     let (mut core, t0) = call(RECORD, &dir, settings.clone());
     run(&mut core, t0, t0 + Duration::from_millis(2_100));
     assert_eq!(states(&events(&mut core)), vec!["rec", "nothing"]);
@@ -257,11 +265,7 @@ fn a_recording_of_nobody_is_a_timeout_and_leaves_no_file() {
 #[test]
 fn a_recording_is_flushed_every_second_and_ends_at_the_finish_key() {
     let dir = scratch("record-flush");
-    let settings = Settings {
-        recordings_dir: dir.join("rec"),
-        ..Settings::default()
-    };
-    std::fs::create_dir_all(&settings.recordings_dir).unwrap();
+    let settings = recording_settings(&dir);
     let (mut core, t0) = call(RECORD, &dir, settings.clone());
     for (i, chunk) in speech(1_200).chunks(160).enumerate() {
         let at = t0 + Duration::from_millis(20 * i as u64);
@@ -275,9 +279,7 @@ fn a_recording_is_flushed_every_second_and_ends_at_the_finish_key() {
     core.digit(t0 + Duration::from_millis(1_200), '#');
     let ev = events(&mut core);
     assert_eq!(states(&ev), vec!["rec", "done"]);
-    let ms = ev.iter().find(|e| e["event"] == "recording").unwrap()["duration_ms"]
-        .as_u64()
-        .unwrap();
+    let ms = recorded_ms(&ev);
     assert_eq!(ms, 1_200);
 }
 
@@ -384,11 +386,7 @@ fn a_prompt_stopped_by_a_key_is_not_taken_for_the_next_one_heard() {
 #[test]
 fn the_beep_is_heard_to_its_end_before_the_recording_starts() {
     let dir = scratch("beep");
-    let settings = Settings {
-        recordings_dir: dir.join("rec"),
-        ..Settings::default()
-    };
-    std::fs::create_dir_all(&settings.recordings_dir).unwrap();
+    let settings = recording_settings(&dir);
     let flow = RECORD.replace("timeout 2s", "timeout 2s beep");
     let (mut core, t0) = call(&flow, &dir, settings);
     let beep = core.take_prompt().expect("the beep");
@@ -404,9 +402,7 @@ fn the_beep_is_heard_to_its_end_before_the_recording_starts() {
     }
     core.digit(now, '#');
     let ev = events(&mut core);
-    let ms = ev.iter().find(|e| e["event"] == "recording").unwrap()["duration_ms"]
-        .as_u64()
-        .unwrap();
+    let ms = recorded_ms(&ev);
     assert_eq!(ms, 500);
 }
 
