@@ -153,24 +153,18 @@ fn stopping_the_server_hangs_up_calls_and_reports_the_pacing() {
     assert!(stats["send_deviation_us"]["p99"].as_u64().is_some());
 }
 
-/// A directory with `half_second.wav`: half a second at 8 kHz, exactly 25
-/// frames of 20 ms, none of them silent.
-fn half_second_audio(name: &str) -> std::path::PathBuf {
+/// A call to `flow` served with `half_second.wav` in its audio directory
+/// (half a second at 8 kHz: exactly 25 frames of 20 ms, none of them
+/// silent); the directory is returned for removal.
+fn call_with_half_second(name: &str, flow: &str) -> (Server, Phone, std::path::PathBuf) {
     let audio = std::env::temp_dir().join(format!("callflow-sip-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&audio).expect("the audio dir");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut wav = hound::WavWriter::create(audio.join("half_second.wav"), spec).expect("a WAV file");
-    for i in 0..4_000 {
-        wav.write_sample(if i % 16 < 8 { 8_000i16 } else { -8_000 })
-            .expect("a sample");
-    }
-    wav.finalize().expect("the WAV header");
-    audio
+    let tone: Vec<i16> = (0..4_000).map(|i| if i % 16 < 8 { 8_000 } else { -8_000 }).collect();
+    callflow_runtime::media::audio::write_wav(&audio.join("half_second.wav"), &tone).expect("a WAV file");
+    let server = Server::start(name, flow, &format!("audio_dir = {audio:?}"));
+    let mut phone = Phone::new(server.addr);
+    phone.call();
+    (server, phone, audio)
 }
 
 #[test]
@@ -178,14 +172,7 @@ fn the_last_prompt_is_heard_whole_before_the_hangup() {
     if !peers_available() {
         return;
     }
-    let audio = half_second_audio("goodbye");
-    let server = Server::start(
-        "goodbye",
-        "tests/sip/flows/goodbye.flow",
-        &format!("audio_dir = {audio:?}"),
-    );
-    let mut phone = Phone::new(server.addr);
-    phone.call();
+    let (_server, phone, audio) = call_with_half_second("goodbye", "tests/sip/flows/goodbye.flow");
     // The flow moves on to its hangup before the prompt has been heard
     // (to queue a next prompt in time); the BYE must wait for the audio.
     let packets = phone.listen(Duration::from_millis(1_500));
@@ -200,14 +187,7 @@ fn prompts_in_a_row_are_one_stream_without_a_gap() {
     if !peers_available() {
         return;
     }
-    let audio = half_second_audio("in-a-row");
-    let mut server = Server::start(
-        "in-a-row",
-        "tests/sip/flows/in_a_row.flow",
-        &format!("audio_dir = {audio:?}"),
-    );
-    let mut phone = Phone::new(server.addr);
-    phone.call();
+    let (mut server, phone, audio) = call_with_half_second("in-a-row", "tests/sip/flows/in_a_row.flow");
     // Four half seconds (one of them a repeat): 100 frames, one talkspurt
     // (no marker after the first, timestamps 160 apart throughout).
     let packets = phone.listen(Duration::from_millis(2_800));
