@@ -71,12 +71,6 @@ impl Audio {
     }
 }
 
-impl From<Vec<i16>> for Audio {
-    fn from(samples: Vec<i16>) -> Audio {
-        Audio::new(samples)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

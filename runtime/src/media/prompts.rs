@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
+use super::clip::Audio;
 pub use super::clip::Clip;
 
 /// Bump when rendering changes (resampler, espeak options): old cache
@@ -185,7 +186,7 @@ impl Prompts {
                 samples
             }
         };
-        let clip: Clip = Arc::new(samples.into());
+        let clip: Clip = Arc::new(Audio::new(samples));
         if let Ok(mut m) = self.speech.lock() {
             m.insert(k, Arc::clone(&clip));
         }
@@ -238,7 +239,7 @@ impl Prompts {
         if let Some(clip) = self.files.lock().ok().and_then(|m| m.get(&path).cloned()) {
             return Ok(clip);
         }
-        let clip: Clip = Arc::new(audio::read_wav(&path)?.into());
+        let clip: Clip = Arc::new(Audio::new(audio::read_wav(&path)?));
         if let Ok(mut m) = self.files.lock() {
             m.insert(path, Arc::clone(&clip));
         }
@@ -273,7 +274,7 @@ fn beep() -> Clip {
             v as i16
         })
         .collect::<Vec<_>>();
-    Arc::new(samples.into())
+    Arc::new(Audio::new(samples))
 }
 
 #[cfg(test)]
