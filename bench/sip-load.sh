@@ -16,13 +16,16 @@
 # Environment: MEDIA_RT=0 turns the media thread's real-time priority off;
 # RTP_SINK=qdisc (root) drops the RTP at the loopback queue instead of
 # delivering it to SIPp, see below; STARVE_MS=N (root) takes the runtime's
-# core from its call tasks for N ms of every second, see below; CALLFLOW=
-# another build's binary, for A/B comparisons (the default is this tree's
-# release build); SERVER_CPU, SIPP_CPU, SIP_PORT.
+# core from its call tasks for N ms, then rests a second, over and over,
+# see below; CALLFLOW=PATH runs another build's binary, for A/B comparisons
+# (the default is this tree's release build); SERVER_CPU, SIPP_CPU,
+# SIP_PORT.
 #
 # Needs sipp (Debian sip-tester), espeak-ng and taskset; builds --release.
 # Traffic stays on 127.0.0.1; the run is bounded by HOLD + ramp + 60 s.
 set -euo pipefail
+# CALLFLOW relative to where the script was started, not to the repository.
+if [ -n "${CALLFLOW:-}" ]; then CALLFLOW=$(realpath -m -- "$CALLFLOW"); fi
 cd "$(dirname "$0")/.."
 
 calls=${1:-1000}
