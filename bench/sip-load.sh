@@ -5,10 +5,11 @@
 # `callflow serve bench/flows/load.flow --sip`, each hearing a prompt for the
 # whole call. SIPp runs on one core (taskset), the runtime on the other.
 # Reports calls completed and failed, the runtime's RTP send-time deviation
-# (scheduled slot vs actual send, measured in the runtime: p50/p99/p99.9/max
-# from its shutdown statistics), its CPU use and RSS per call, and the time
-# the hypervisor took from the runtime's core (steal), which no scheduling
-# inside the machine can hide.
+# (scheduled slot vs actual send, measured in the runtime: p50/p99/p99.9/max,
+# over the whole run from its shutdown statistics, and over the steady-state
+# window alone, every call up, from the `stats` lines SIGUSR1 asks for), its
+# CPU use and RSS per call, and the time the hypervisor took from the
+# runtime's core (steal), which no scheduling inside the machine can hide.
 #
 #   bench/sip-load.sh [CALLS] [HOLD_SECONDS] [RATE]
 #   bench/sip-load.sh 1000 40 100
@@ -143,6 +144,11 @@ if [ "$starve_ms" -gt 0 ]; then
   ) &
   starver=$!
 fi
+# SIGUSR1 makes the runtime write a `stats` line for the time since the
+# last one: one now opens the steady-state window, one at its end closes it.
+# A build from before SIGUSR1 was handled (CALLFLOW=old) would die of it.
+window_stats=false
+if "$bin" serve --help 2>/dev/null | grep -q SIGUSR1; then window_stats=true; kill -USR1 "$server"; fi
 t0=$(cpu_ticks); s0=$(date +%s.%N); st0=$(steal_ticks)
 peak_rss=$(rss_kb)
 for _ in $(seq "$window"); do
@@ -150,6 +156,7 @@ for _ in $(seq "$window"); do
   rss=$(rss_kb); [ "$rss" -gt "$peak_rss" ] && peak_rss=$rss
 done
 t1=$(cpu_ticks); s1=$(date +%s.%N); st1=$(steal_ticks)
+if $window_stats; then kill -USR1 "$server"; fi
 if [ -n "$starver" ]; then
   kill "$starver" 2>/dev/null || true
   wait "$starver" 2>/dev/null || true
@@ -163,7 +170,9 @@ wait "$sipp_pid" || sipp_status=$?
 kill -TERM "$server"
 wait "$server" || true
 
-stats=$(grep '"event":"stats"' "$work/calls.jsonl" | tail -1)
+stats=$(grep '"event":"stats"' "$work/calls.jsonl" | grep -v '"over":"interval"' | tail -1)
+# The second interval line: the steady-state window.
+steady=$(grep '"over":"interval"' "$work/calls.jsonl" | sed -n 2p)
 completed=$(grep '"event":"end"' "$work/calls.jsonl" | grep -c '"reason":"caller_bye"' || true)
 ended=$(grep -c '"event":"end"' "$work/calls.jsonl" || true)
 started=$(grep -c '"event":"start"' "$work/calls.jsonl" || true)
@@ -191,6 +200,9 @@ per_call=$(( (peak_rss - base_rss) / (up > 0 ? up : 1) ))
 if [ "$per_call" -lt 0 ]; then per_call="too little to tell from the base"; else per_call="$per_call KB per call"; fi
 echo "rss:        base $((base_rss / 1024)) MB, peak $((peak_rss / 1024)) MB, $per_call"
 echo "pacing:     $stats"
+if $window_stats; then
+  echo "steady:     ${steady:-no stats line for the window}"
+fi
 # The hypervisor's share of the core decides the tail (docs/performance.md,
 # "SIP runtime, third round"): say so next to the figures it spoils.
 if awk -v s="$steal_pct" 'BEGIN {exit !(s >= 1.0)}'; then

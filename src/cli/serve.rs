@@ -25,7 +25,8 @@ use std::time::Duration;
     WAV files, RFC 4733 and in-band DTMF, recordings; see docs/sip.md)\n\n\
     The flow is checked for the target first; a flow with errors, or one the target\n\
     cannot carry, is not served. Each call runs in the same VM as `callflow sim`.\n\
-    One line per request goes to stderr. Ctrl-C stops the server.\n\n\
+    One line per request goes to stderr. Ctrl-C stops the server. With --sip,\n\
+    SIGUSR1 writes a `stats` line for the interval since the last one to the call log.\n\n\
     Examples:\n  \
     callflow serve examples/support.flow --webhook --target africastalking\n  \
     callflow serve examples/support.flow --webhook --target sinch --http 0.0.0.0:8080 \\\n      \

@@ -153,6 +153,65 @@ fn stopping_the_server_hangs_up_calls_and_reports_the_pacing() {
     assert!(stats["send_deviation_us"]["p99"].as_u64().is_some());
 }
 
+/// The `stats` lines of the call log that cover an interval.
+fn interval_stats(calls: &[serde_json::Value]) -> Vec<&serde_json::Value> {
+    calls
+        .iter()
+        .filter(|c| c["event"] == "stats" && c["over"] == "interval")
+        .collect()
+}
+
+#[test]
+fn sigusr1_reports_the_interval_since_the_last_report_and_the_server_goes_on() {
+    if !peers_available() {
+        return;
+    }
+    let mut server = Server::start("usr1", MENU, "");
+    let mut phone = Phone::new(server.addr);
+    phone.call();
+    assert!(phone.listen(Duration::from_millis(500)).len() > 15);
+    server.signal("USR1");
+    let calls = server.wait_for("a stats line", Duration::from_secs(5), |c| c["over"] == "interval");
+    let first = interval_stats(&calls)[0].clone();
+    assert_eq!(first["calls_active"], 1, "{first}");
+    assert_eq!(first["calls_started"], 1, "{first}");
+    let sent = first["rtp_sent"].as_u64().unwrap();
+    assert!(sent > 15, "{first}");
+    assert_eq!(first["send_deviation_us"]["count"], sent, "{first}");
+    assert!(first["seconds"].as_f64().is_some_and(|s| s > 0.4), "{first}");
+    // The next report counts from the first, not from the start: the
+    // call started before it.
+    assert!(phone.listen(Duration::from_millis(200)).len() > 5);
+    server.signal("USR1");
+    let calls = server.wait_for("a second stats line", Duration::from_secs(5), |c| {
+        c["over"] == "interval" && c["calls_started"] == 0
+    });
+    let second = interval_stats(&calls)[1];
+    assert_eq!(second["calls_active"], 1, "{second}");
+    assert!(second["rtp_sent"].as_u64().unwrap() > 5, "{second}");
+    assert!(server.is_running(), "SIGUSR1 does not stop the server");
+    let calls = server.stop();
+    let run = calls
+        .iter()
+        .find(|c| c["over"] == "run")
+        .expect("the run's stats at shutdown");
+    assert!(run["rtp_sent"].as_u64().unwrap() > sent, "{run}");
+}
+
+#[test]
+fn stats_interval_writes_the_statistics_on_its_own() {
+    if !peers_available() {
+        return;
+    }
+    let server = Server::start("stats-interval", MENU, "stats_interval = \"1s\"");
+    let calls = server.wait_for("a stats line a second in", Duration::from_secs(6), |c| {
+        c["over"] == "interval" && c["seconds"].as_f64().is_some_and(|s| s > 0.9)
+    });
+    let line = interval_stats(&calls)[0];
+    assert_eq!(line["calls_active"], 0, "{line}");
+    assert_eq!(line["rtp_sent"], 0, "{line}");
+}
+
 /// A call to `flow` served with `half_second.wav` in its audio directory
 /// (half a second at 8 kHz: exactly 25 frames of 20 ms, none of them
 /// silent); the directory is returned for removal.

@@ -40,6 +40,9 @@ pub struct ConfigFile {
     /// Ask for real-time priority for the thread that sends RTP (default
     /// true; without the right to, the server says so and goes on).
     pub media_realtime: Option<bool>,
+    /// Write a `stats` line for the last interval this often (default:
+    /// never; SIGUSR1 asks for one at any time).
+    pub stats_interval: Option<String>,
 }
 
 /// A CIDR block (`10.0.0.0/8`; a bare address is a /32 or /128).
@@ -108,6 +111,7 @@ pub struct Settings {
     pub sip_trace: bool,
     pub threads: usize,
     pub media_realtime: bool,
+    pub stats_interval: Option<Duration>,
 }
 
 pub const DEFAULT_MAX_CALLS: usize = 1_000;
@@ -141,6 +145,7 @@ impl Default for Settings {
             sip_trace: false,
             threads: 1,
             media_realtime: true,
+            stats_interval: None,
         }
     }
 }
@@ -202,6 +207,15 @@ impl Settings {
         }
         s.sip_trace = file.sip_trace.unwrap_or(false);
         s.media_realtime = file.media_realtime.unwrap_or(true);
+        if let Some(d) = file.stats_interval {
+            let every = parse_duration(&d).map_err(|e| format!("`stats_interval`: {e}"))?;
+            // Each report reads every bucket of the histogram: once a second
+            // is plenty, and a typo like `1ms` would flood the log.
+            if every < Duration::from_secs(1) {
+                return Err(format!("`stats_interval`: `{d}` is shorter than 1s"));
+            }
+            s.stats_interval = Some(every);
+        }
         if let Some(n) = file.threads {
             if !(1..=256).contains(&n) {
                 return Err("`threads` must be 1–256".to_string());
@@ -297,6 +311,7 @@ recordings_dir = "rec"
 call_log = "calls.jsonl"
 voice = "en-gb"
 media_realtime = false
+stats_interval = "1m"
 "#;
         let s = Settings::from_toml(text, Path::new("/etc/cf")).unwrap();
         assert_eq!(s.max_calls, 50);
@@ -306,6 +321,8 @@ media_realtime = false
         assert_eq!(s.recordings_dir, Path::new("/etc/cf/rec"));
         assert_eq!(s.call_log, "/etc/cf/calls.jsonl");
         assert!(!s.media_realtime);
+        assert_eq!(s.stats_interval, Some(Duration::from_secs(60)));
+        assert_eq!(Settings::default().stats_interval, None, "only on SIGUSR1 unless asked");
         assert!(Settings::default().media_realtime, "asked for unless turned off");
         assert!(s.allows("10.9.9.9".parse().unwrap()));
         assert!(!s.allows("127.0.0.2".parse().unwrap()));
@@ -320,6 +337,8 @@ media_realtime = false
             "rtp_ports = \"3000\"",
             "allow = [\"nope\"]",
             "answer_after = \"2 days\"",
+            "stats_interval = \"0s\"",
+            "stats_interval = \"500ms\"",
         ] {
             assert!(Settings::from_toml(bad, Path::new(".")).is_err(), "{bad}");
         }

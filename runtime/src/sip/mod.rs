@@ -8,7 +8,8 @@
 //! - [`config`]: the settings of `callflow.toml`;
 //! - the media side is in [`crate::media`] (RTP, G.711, DTMF, prompts,
 //!   recordings), the call itself in [`call`], start-up checks in [`load`],
-//!   the open-files limit in [`limits`], and the sockets in [`server`].
+//!   the open-files limit in [`limits`], interval statistics in [`reports`],
+//!   and the sockets in [`server`].
 
 pub mod call;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod endpoint;
 pub mod limits;
 pub mod load;
 pub mod message;
+pub mod reports;
 pub mod sdp;
 pub mod server;
 pub mod timers;

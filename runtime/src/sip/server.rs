@@ -12,6 +12,7 @@
 use super::call::{CallCore, CallMeta, CallOut};
 use super::config::Settings;
 use super::endpoint::{CallStart, Command, Endpoint, MediaAllocator, MediaPorts, Output, Signal};
+use super::reports::StatsReports;
 use super::sdp::{Codec, Negotiated};
 use crate::media::clip::Clip;
 use crate::media::dtmf::Rfc4733;
@@ -184,7 +185,8 @@ pub struct Host {
 }
 
 /// Serve SIP on `socket` until `shutdown` resolves; then end every call
-/// (BYE), wait briefly, and print the media statistics to the log.
+/// (BYE), wait briefly, and print the media statistics to the log. Until
+/// then, SIGUSR1 and `stats_interval` write the last interval's statistics.
 pub async fn serve(socket: StdUdpSocket, host: Host, shutdown: impl Future<Output = ()>) -> io::Result<()> {
     let Host {
         settings,
@@ -198,6 +200,7 @@ pub async fn serve(socket: StdUdpSocket, host: Host, shutdown: impl Future<Outpu
     let local = socket.local_addr()?;
     let socket = UdpSocket::from_std(socket)?;
     let pool = PortPool::new(settings.rtp_ports, local.ip(), settings.media_address);
+    let mut reports = StatsReports::new(settings.stats_interval);
     let mut endpoint = Endpoint::new(Arc::clone(&settings), program, flow, local, Box::new(pool));
     let (commands, mut command_rx) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared {
@@ -235,6 +238,7 @@ pub async fn serve(socket: StdUdpSocket, host: Host, shutdown: impl Future<Outpu
                 endpoint.on_command(std::time::Instant::now(), command);
             }
             () = sleep_until(timer) => endpoint.on_timer(std::time::Instant::now()),
+            () = reports.due() => log.write(&reports.report()),
             () = &mut shutdown, if stopping.is_none() => {
                 stopping = Some(Instant::now() + SHUTDOWN_GRACE);
                 for tx in calls.values() {
