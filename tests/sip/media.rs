@@ -170,7 +170,7 @@ fn sigusr1_reports_the_interval_since_the_last_report_and_the_server_goes_on() {
     let mut phone = Phone::new(server.addr);
     phone.call();
     assert!(phone.listen(Duration::from_millis(500)).len() > 15);
-    server.signal("USR1");
+    assert!(server.signal("USR1"), "kill -USR1");
     let calls = server.wait_for("a stats line", Duration::from_secs(5), |c| c["over"] == "interval");
     let first = interval_stats(&calls)[0].clone();
     assert_eq!(first["calls_active"], 1, "{first}");
@@ -182,7 +182,7 @@ fn sigusr1_reports_the_interval_since_the_last_report_and_the_server_goes_on() {
     // The next report counts from the first, not from the start: the
     // call started before it.
     assert!(phone.listen(Duration::from_millis(200)).len() > 5);
-    server.signal("USR1");
+    assert!(server.signal("USR1"), "kill -USR1");
     let calls = server.wait_for("a second stats line", Duration::from_secs(5), |c| {
         c["over"] == "interval" && c["calls_started"] == 0
     });

@@ -112,9 +112,11 @@ impl Stats {
     }
 
     /// What happened since `since` (the previous interval report, or
-    /// [`Stats::begin_interval`]): the `stats` line SIGUSR1 and `stats_interval` write. Returns
-    /// it with the snapshot the next interval counts from. Made by one
-    /// reporter at a time (the SIP host's loop).
+    /// [`Stats::begin_interval`]): the `stats` line that SIGUSR1 and
+    /// `stats_interval` write. Returns it with the snapshot the next
+    /// interval counts from. Made by one reporter at a time (the SIP host's
+    /// loop). A packet sent while the report is made may have its count in
+    /// one interval and its maximum in the next: one packet, once.
     pub fn interval(&self, since: &Snapshot) -> (serde_json::Value, Snapshot) {
         let now = self.snapshot();
         let late: Vec<u64> = now
